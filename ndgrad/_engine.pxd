@@ -1,0 +1,55 @@
+# The tape: arrays, ops, graph nodes. See docs/architecture.md for how they fit.
+
+cdef class Version:
+    # Shared by an array and the views of its memory; bumped on every in-place write.
+    cdef public Py_ssize_t value
+
+
+cdef class Op:
+    cdef readonly str name
+    cdef readonly object forward       # raw NumPy arrays and scalars -> array or tuple
+    cdef readonly tuple vjps           # per input: f(g, ans, *inputs, **kw) or None
+    cdef readonly bint variadic        # one vjp for all inputs, called with argnum=i
+    cdef readonly bint differentiable
+    cdef readonly bint save_inputs
+    cdef readonly bint save_output
+    cdef readonly bint view            # output shares memory with input 0
+    cdef object vjp_for(self, Py_ssize_t i)
+
+
+cdef class Node:
+    cdef tuple parents                 # per input: producing Node, or None (no gradient)
+    cdef tuple parent_idx              # per input: which output of that Node
+    cdef readonly bint needs_grad
+    # scratch of one backward pass
+    cdef Py_ssize_t mark
+    cdef Py_ssize_t deps
+    cdef bint useful
+    cdef list grads
+
+
+cdef class VarNode(Node):
+    cdef public object grad            # the Array gradients are written to
+    cdef public str grad_req
+
+
+cdef class OpNode(Node):
+    cdef readonly Op op
+    cdef tuple inputs                  # saved raw inputs (None unless op.save_inputs)
+    cdef object output                 # saved raw output(s) (None unless op.save_output)
+    cdef tuple versions                # (Version, value) for each saved array
+    cdef dict kwargs
+    cdef tuple in_meta                 # (shape, dtype) per array input, else None
+    cdef tuple out_meta                # (shape, dtype) per output
+    cdef type cls                      # array class to wrap saved values in
+    cdef bint multi                    # forward returned a tuple
+    cdef readonly bint released
+    cdef public object trace           # where the op was recorded (anomaly mode)
+
+
+cdef class Array:
+    cdef public object _data           # numpy.ndarray
+    cdef public Node _node             # VarNode, OpNode, or None
+    cdef public Py_ssize_t _index      # output index in _node
+    cdef public Version _version       # None until something needs it
+    cdef object __weakref__

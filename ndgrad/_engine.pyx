@@ -1,0 +1,459 @@
+"""The tape: recording ops on arrays and running reverse mode over what was recorded.
+
+``apply`` runs an op's forward on raw NumPy data and, while recording, links the
+outputs to a new ``OpNode``. ``run_backward`` walks the recorded graph iteratively
+(dependency counts and a ready stack) and calls each op's VJPs. VJPs are written with
+ndgrad ops, so with ``create_graph`` the engine wraps what they see in arrays and the
+backward pass is itself recorded.
+"""
+import numpy as np
+
+from ndgrad._state import flags
+
+# The two ops the engine itself applies to gradients: summing back to an input's
+# (broadcast) shape and casting to its dtype. Installed by ndgrad.ops at import.
+cdef Op _sum_to = None
+cdef Op _cast = None
+cdef Py_ssize_t _pass_id = 0
+
+
+class AutogradError(RuntimeError):
+    """Misuse of autograd: backward without a graph, over a freed graph, etc."""
+
+
+def install(Op sum_to, Op cast):
+    global _sum_to, _cast
+    _sum_to = sum_to
+    _cast = cast
+
+
+cdef class Version:
+    pass
+
+
+cdef class Op:
+    def __init__(self, str name, forward, vjps=(), *, bint variadic=False,
+                 bint differentiable=True, bint save_inputs=True,
+                 bint save_output=False, bint view=False):
+        self.name = name
+        self.forward = forward
+        self.vjps = tuple(vjps)
+        self.variadic = variadic
+        self.differentiable = differentiable
+        self.save_inputs = save_inputs
+        self.save_output = save_output
+        self.view = view
+
+    cdef object vjp_for(self, Py_ssize_t i):
+        if self.variadic:
+            return self.vjps[0]
+        return self.vjps[i] if i < len(self.vjps) else None
+
+    def __call__(self, *args, **kwargs):
+        # On raw NumPy values an op is its forward: this is what lets one VJP serve
+        # both plain backward (raw data) and create_graph backward (recorded arrays).
+        for a in args:
+            if isinstance(a, Array):
+                return apply(self, args, kwargs)
+        return self.forward(*args, **kwargs)
+
+    def __repr__(self):
+        return f"<ndgrad op {self.name}>"
+
+
+cdef class Node:
+    pass
+
+
+cdef class VarNode(Node):
+    def __init__(self, grad, str grad_req):
+        self.parents = ()
+        self.parent_idx = ()
+        self.grad = grad
+        self.grad_req = grad_req
+        self.needs_grad = grad_req != "null"
+
+
+cdef class OpNode(Node):
+    def __repr__(self):
+        return f"<OpNode {self.op.name}{' (freed)' if self.released else ''}>"
+
+    @property
+    def input_nodes(self):
+        return self.parents
+
+
+cdef class Array:
+    """Data, and the place of that data in the recorded graph. See ndgrad.ndarray."""
+
+
+cdef inline Array _wrap(type cls, object data, Node node, Py_ssize_t index):
+    cdef Array a = cls.__new__(cls)
+    a._data = data
+    a._node = node
+    a._index = index
+    return a
+
+
+cdef inline Version _version_of(Array a):
+    if a._version is None:
+        a._version = Version()
+    return a._version
+
+
+cpdef object apply(Op op, tuple args, dict kwargs):
+    """Run ``op`` on ``args`` (arrays and scalars); record it if an input needs a gradient."""
+    cdef Py_ssize_t n = len(args), i, k
+    cdef list raw = list(args)
+    cdef type cls = None
+    cdef bint needs = False
+    cdef Array a
+    cdef object x
+    for i in range(n):
+        x = args[i]
+        if isinstance(x, Array):
+            a = <Array>x
+            raw[i] = a._data
+            if cls is None:
+                cls = type(a)
+            if a._node is not None and a._node.needs_grad:
+                needs = True
+    out = op.forward(*raw, **kwargs)
+    cdef bint multi = type(out) is tuple
+    cdef tuple outs = out if multi else (out,)
+    if not isinstance(outs[0], np.ndarray) or (multi and not all(
+            [isinstance(o, np.ndarray) for o in outs])):
+        # NumPy returns scalars from 0-d computations; arrays hold ndarrays only.
+        outs = tuple([np.asarray(o) for o in outs])
+    cdef list wrapped = [_wrap(cls, o, None, 0) for o in outs]
+    if op.view:
+        # A view shares its base's version counter, so writes through either are seen.
+        for i in range(n):
+            if isinstance(args[i], Array):
+                if np.may_share_memory(outs[0], raw[i]):
+                    (<Array>wrapped[0])._version = _version_of(<Array>args[i])
+                break
+    if needs and op.differentiable and flags.recording:
+        _record(op, args, raw, kwargs, outs, wrapped, multi, cls)
+    return tuple(wrapped) if multi else wrapped[0]
+
+
+cdef _record(Op op, tuple args, list raw, dict kwargs, tuple outs, list wrapped,
+             bint multi, type cls):
+    cdef Py_ssize_t n = len(args), i
+    cdef OpNode node = OpNode.__new__(OpNode)
+    cdef list parents = [None] * n
+    cdef list pidx = [0] * n
+    cdef list meta = [None] * n
+    cdef list versions = []
+    cdef Array a
+    for i in range(n):
+        if isinstance(args[i], Array):
+            a = <Array>args[i]
+            meta[i] = (raw[i].shape, raw[i].dtype)
+            if a._node is not None and a._node.needs_grad:
+                parents[i] = a._node
+                pidx[i] = a._index
+            if op.save_inputs:
+                versions.append((_version_of(a), a._version.value))
+    node.op = op
+    node.parents = tuple(parents)
+    node.parent_idx = tuple(pidx)
+    node.in_meta = tuple(meta)
+    node.out_meta = tuple([(o.shape, o.dtype) for o in outs])
+    node.kwargs = kwargs
+    node.cls = cls
+    node.multi = multi
+    node.needs_grad = True
+    if op.save_inputs:
+        node.inputs = tuple(raw)
+    if op.save_output:
+        node.output = outs if multi else outs[0]
+        for a in wrapped:
+            versions.append((_version_of(a), a._version.value))
+    node.versions = tuple(versions)
+    if _anomaly_hook is not None:
+        node.trace = _anomaly_hook()
+    for i in range(len(wrapped)):
+        a = <Array>wrapped[i]
+        a._node = node
+        a._index = i
+
+
+# Set by ndgrad.autograd's anomaly mode: returns the forward traceback to keep.
+_anomaly_hook = None
+
+
+def set_anomaly_hook(hook):
+    global _anomaly_hook
+    _anomaly_hook = hook
+
+
+cdef object _zeros(tuple meta, type cls, bint graph):
+    z = np.zeros(meta[0], dtype=meta[1])
+    return _wrap(cls, z, None, 0) if graph else z
+
+
+cdef object _fit(OpNode node, Py_ssize_t i, object g, bint graph):
+    """Sum ``g`` back to input ``i``'s shape and cast it to its dtype."""
+    shape, dtype = node.in_meta[i]
+    gshape = g.shape if hasattr(g, "shape") else ()
+    if gshape != shape:
+        try:
+            g = _sum_to(g, shape=shape)
+        except ValueError:
+            raise ValueError(
+                f"backward of '{node.op.name}': the gradient for input {i} has shape "
+                f"{gshape}, which does not reduce to the input's shape {shape}") from None
+    if not hasattr(g, "dtype"):
+        g = np.asarray(g, dtype=dtype)
+    elif g.dtype != dtype:
+        g = _cast(g, dtype=dtype)
+    return g
+
+
+cdef _check_versions(OpNode node):
+    cdef Version v
+    for v, value in node.versions:
+        if v.value != value:
+            raise AutogradError(
+                f"backward: an array that '{node.op.name}' saved for the backward pass "
+                f"was modified in place after it was recorded (version {v.value}, "
+                f"recorded at {value}). Write to a copy instead, or record the "
+                "computation again after the write.")
+
+
+cdef list _topo(list heads, dict targets):
+    """Visit the graph above ``heads`` without recursion; count dependencies.
+
+    Returns the visited nodes in post-order (parents before children). A node is
+    "useful" if a gradient is wanted there or above it; only useful edges count.
+    """
+    global _pass_id
+    _pass_id += 1
+    cdef Py_ssize_t pid = _pass_id
+    cdef list order = []
+    cdef list stack = []
+    cdef list pos = []
+    cdef Node node, p
+    cdef Py_ssize_t i, top
+    for node in heads:
+        if node.mark == pid:
+            continue
+        _visit(node, pid)
+        stack.append(node)
+        pos.append(0)
+        while stack:
+            top = len(stack) - 1
+            node = <Node>stack[top]
+            i = pos[top]
+            if i < len(node.parents):
+                pos[top] = i + 1
+                p = node.parents[i]
+                if p is not None and p.mark != pid:
+                    _visit(p, pid)
+                    stack.append(p)
+                    pos.append(0)
+                continue
+            stack.pop()
+            pos.pop()
+            order.append(node)
+            if targets is None:
+                node.useful = isinstance(node, VarNode)
+            else:
+                node.useful = node in targets
+            for p in node.parents:
+                if p is not None and p.useful:
+                    node.useful = True
+                    break
+            if node.useful:
+                if isinstance(node, OpNode):
+                    _check_versions(<OpNode>node)
+                for p in node.parents:
+                    if p is not None and p.useful:
+                        p.deps += 1
+    return order
+
+
+cdef _visit(Node node, Py_ssize_t pid):
+    if isinstance(node, OpNode) and (<OpNode>node).released:
+        raise AutogradError(
+            f"backward: the graph through '{(<OpNode>node).op.name}' was freed by an "
+            "earlier backward pass. Pass retain_graph=True to the first backward() to "
+            "run backward through the same graph again.")
+    node.mark = pid
+    node.deps = 0
+    node.useful = False
+    node.grads = None
+
+
+cdef _accumulate(Node node, Py_ssize_t idx, object g, Py_ssize_t n_out):
+    if node.grads is None:
+        node.grads = [None] * n_out
+    prev = node.grads[idx]
+    node.grads[idx] = g if prev is None else prev + g
+
+
+cdef tuple _saved_inputs(OpNode node, bint graph):
+    if node.inputs is None:
+        # Not saved: VJPs may still read shape and dtype, from zero-stride stand-ins.
+        return tuple([None if m is None else np.broadcast_to(np.zeros((), m[1]), m[0])
+                      for m in node.in_meta])
+    if not graph:
+        return node.inputs
+    cdef list out = []
+    cdef Py_ssize_t i
+    for i in range(len(node.inputs)):
+        x = node.inputs[i]
+        if isinstance(x, np.ndarray):
+            out.append(_wrap(node.cls, x, node.parents[i], node.parent_idx[i]))
+        else:
+            out.append(x)
+    return tuple(out)
+
+
+cdef object _saved_output(OpNode node, bint graph):
+    if node.output is None or not graph:
+        return node.output
+    if node.multi:
+        return tuple([_wrap(node.cls, o, node, k) for k, o in enumerate(node.output)])
+    return _wrap(node.cls, node.output, node, 0)
+
+
+cdef _run_node(OpNode node, bint graph, list ready):
+    cdef Py_ssize_t i, n_out = len(node.out_meta)
+    cdef Node p
+    cdef list gs = node.grads if node.grads is not None else [None] * n_out
+    node.grads = None
+    cdef bint any_grad = False
+    for i in range(n_out):
+        if gs[i] is not None:
+            any_grad = True
+        elif node.multi:
+            gs[i] = _zeros(node.out_meta[i], node.cls, graph)
+    cdef object ins = None, ans = None, g = None, gi
+    if any_grad:
+        ins = _saved_inputs(node, graph)
+        ans = _saved_output(node, graph)
+        g = tuple(gs) if node.multi else gs[0]
+    for i in range(len(node.parents)):
+        p = node.parents[i]
+        if p is None or not p.useful:
+            continue
+        if any_grad:
+            vjp = node.op.vjp_for(i)
+            gi = None
+            if vjp is not None:
+                if node.op.variadic:
+                    gi = vjp(g, ans, *ins, argnum=i, **node.kwargs)
+                else:
+                    gi = vjp(g, ans, *ins, **node.kwargs)
+            if gi is not None:
+                _accumulate(p, node.parent_idx[i], _fit(node, i, gi, graph),
+                            _n_outputs(p))
+        p.deps -= 1
+        if p.deps == 0:
+            ready.append(p)
+
+
+cdef inline Py_ssize_t _n_outputs(Node p):
+    return len((<OpNode>p).out_meta) if isinstance(p, OpNode) else 1
+
+
+cdef _release(OpNode node):
+    node.inputs = None
+    node.output = None
+    node.kwargs = None
+    node.parents = (None,) * len(node.parents)
+    node.released = True
+
+
+def run_backward(list heads, list head_grads, bint retain_graph=False,
+                 bint create_graph=False, list variables=None):
+    """Reverse mode from ``heads`` (arrays) seeded with ``head_grads``.
+
+    With ``variables`` None, gradients go to every attached variable above the heads
+    (written or added per its grad_req) and None is returned. Otherwise the gradients
+    of ``variables`` are returned, in order, and no ``.grad`` is touched.
+    ``head_grads`` are raw arrays, or arrays of the heads' class with create_graph.
+    """
+    cdef Array h
+    cdef Node node
+    cdef list head_nodes = []
+    cdef dict targets = None
+    cdef Py_ssize_t k
+    for h in heads:
+        if h._node is None:
+            raise AutogradError(
+                "backward: this array is not part of a recorded graph. Call "
+                "attach_grad() on the inputs and compute the array inside "
+                "`with autograd.record():` before calling backward.")
+        head_nodes.append(h._node)
+    if variables is not None:
+        targets = {}
+        for k, v in enumerate(variables):
+            if not isinstance(v, Array) or (<Array>v)._node is None:
+                raise AutogradError(
+                    f"grad: variable {k} is not part of the recorded graph; call "
+                    "attach_grad() on it before recording.")
+            targets.setdefault((<Array>v)._node, []).append((k, (<Array>v)._index))
+
+    cdef list order = _topo(head_nodes, targets)
+    cdef list ready = []
+    cdef list delivered = []
+    cdef list results = [None] * (len(variables) if variables is not None else 0)
+    try:
+        for k in range(len(heads)):
+            node = head_nodes[k]
+            if node.useful:
+                _accumulate(node, (<Array>heads[k])._index, head_grads[k],
+                            _n_outputs(node))
+        for node in head_nodes:
+            if node.useful and node.deps == 0 and node not in ready:
+                ready.append(node)
+        while ready:
+            node = ready.pop()
+            if targets is not None and node in targets:
+                for k, idx in targets[node]:
+                    results[k] = node.grads[idx] if node.grads is not None else None
+            if isinstance(node, VarNode):
+                if targets is None:
+                    delivered.append((node, node.grads[0] if node.grads else None))
+                node.grads = None
+            else:
+                _run_node(<OpNode>node, create_graph, ready)
+    finally:
+        for node in order:
+            node.grads = None
+            node.deps = 0
+    for node, g in delivered:
+        _deliver(<VarNode>node, g)
+    if not retain_graph:
+        for node in order:
+            if isinstance(node, OpNode) and node.useful:
+                _release(<OpNode>node)
+    if variables is None:
+        return None
+    for k, v in enumerate(variables):
+        if results[k] is None:
+            z = np.zeros_like((<Array>v)._data)
+            results[k] = _wrap(type(v), z, None, 0) if create_graph else z
+    return results
+
+
+cdef _deliver(VarNode node, object g):
+    if node.grad_req == "null" or node.grad is None:
+        return
+    cdef Array buf = <Array>node.grad
+    if isinstance(g, Array):
+        g = (<Array>g)._data
+    if node.grad_req == "add":
+        if g is None:
+            return
+        np.add(buf._data, g, out=buf._data, casting="unsafe")
+    elif g is None:
+        buf._data[...] = 0
+    else:
+        np.copyto(buf._data, g, casting="unsafe")
+    if buf._version is not None:
+        buf._version.value += 1

@@ -1,0 +1,69 @@
+"""Generate a namespace's functions from the op registry.
+
+Each function binds the namespace's argument names, checks ``ctx``, calls the op and
+hands the result to the array class's ``_finish`` (its flavour's conventions), writing
+into ``out=`` if given. Nothing here knows any op's math.
+"""
+import inspect
+
+import numpy as np
+
+from ndgrad import context
+from ndgrad.ops.registry import REGISTRY
+
+
+def _signature(spec):
+    """The signature help() shows: the adapter's or the forward's, or the inputs."""
+    fn = spec.nd_args or spec.op.forward
+    if isinstance(fn, np.ufunc):  # a ufunc's own names and options are not ours
+        params = [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                  for n in spec.inputs]
+    else:
+        params = [p for p in inspect.signature(fn).parameters.values()
+                  if p.kind is not p.VAR_KEYWORD]
+    # As in MXNet's generated functions, inputs (and what follows them) default to None.
+    first = next((i for i, p in enumerate(params) if p.name in spec.inputs), len(params))
+    params = [p.replace(default=None) if i >= first and p.default is p.empty and
+              p.kind is p.POSITIONAL_OR_KEYWORD else p for i, p in enumerate(params)]
+    kinds = {p.kind for p in params}
+    kind = (inspect.Parameter.KEYWORD_ONLY
+            if kinds & {inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.KEYWORD_ONLY}
+            else inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    for name in ("out", "name"):
+        params.append(inspect.Parameter(name, kind, default=None))
+    params.append(inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD))
+    return inspect.Signature(params)
+
+
+def make_function(spec, name, cls):
+    op, inputs, adapter = spec.op, spec.inputs, spec.nd_args
+
+    def function(*args, out=None, name=None, ctx=None, **kwargs):
+        context.check(ctx)
+        if adapter is not None:
+            args, kwargs = adapter(*args, **kwargs)
+        elif len(args) < len(inputs):
+            args += tuple(kwargs.pop(n) for n in inputs[len(args):] if n in kwargs)
+        result = cls._finish(op(*args, **kwargs))
+        if out is None:
+            return result
+        out[:] = result
+        return out
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = spec.doc
+    function.__signature__ = _signature(spec)
+    return function
+
+
+def populate(namespace, submodules, cls, flavour="nd"):
+    """Fill ``namespace`` (a module's globals) and its ``submodules`` (name -> module)
+    with a function per name the registry gives for ``flavour``."""
+    for spec in REGISTRY.values():
+        for full in getattr(spec, flavour):
+            module, _, name = full.rpartition(".")
+            target = vars(submodules[module]) if module else namespace
+            fn = make_function(spec, name, cls)
+            fn.__module__ = target["__name__"]
+            target[name] = fn
+            target.setdefault("__all__", []).append(name)

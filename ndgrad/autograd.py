@@ -1,0 +1,183 @@
+"""MXNet's autograd API: recording scopes, variables, backward and grad.
+
+The graph and the backward pass are the Cython engine's (ndgrad._engine); this module
+holds the user-facing surface: flags, argument checking and head gradients.
+"""
+import numpy as np
+
+from ndgrad import _engine
+from ndgrad._engine import AutogradError
+from ndgrad._state import flags
+
+__all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording",
+           "is_training", "set_recording", "set_training", "mark_variables",
+           "backward", "grad", "AutogradError"]
+
+
+def set_recording(is_recording):
+    """Turn recording on or off for this thread; returns the previous state."""
+    prev, flags.recording = flags.recording, bool(is_recording)
+    return prev
+
+
+def set_training(train_mode):
+    """Turn training mode on or off for this thread; returns the previous state."""
+    prev, flags.training = flags.training, bool(train_mode)
+    return prev
+
+
+def is_recording():
+    """Whether ops are being recorded for backward on this thread."""
+    return flags.recording
+
+
+def is_training():
+    """Whether this thread is in training mode (Dropout, BatchNorm behave so)."""
+    return flags.training
+
+
+class _Scope:
+    """Sets the recording and/or training flags for a ``with`` block, then restores."""
+
+    def __init__(self, recording, training):
+        self._enter = (recording, training)
+        self._prev = None
+
+    def __enter__(self):
+        self._prev = (flags.recording, flags.training)
+        recording, training = self._enter
+        if recording is not None:
+            flags.recording = recording
+        if training is not None:
+            flags.training = training
+        return self
+
+    def __exit__(self, *exc):
+        flags.recording, flags.training = self._prev
+        return False
+
+
+def record(train_mode=True):
+    """Record the ops run in this block so that backward can go through them.
+
+    Training mode is switched on too, unless ``train_mode=False``.
+    """
+    return _Scope(True, train_mode)
+
+
+def pause(train_mode=False):
+    """Stop recording in this block (inside ``record()``); predict mode by default."""
+    return _Scope(False, train_mode)
+
+
+def train_mode():
+    """Training mode in this block, recording unchanged."""
+    return _Scope(None, True)
+
+
+def predict_mode():
+    """Predict mode in this block, recording unchanged."""
+    return _Scope(None, False)
+
+
+def mark_variables(variables, gradients, grad_reqs="write"):
+    """Make arrays variables with the given gradient buffers (``attach_grad`` for
+    several arrays at once, with buffers of your own)."""
+    variables, gradients = _as_list(variables), _as_list(gradients)
+    reqs = [grad_reqs] * len(variables) if isinstance(grad_reqs, str) else list(grad_reqs)
+    if not len(variables) == len(gradients) == len(reqs):
+        raise ValueError(f"mark_variables: {len(variables)} variables, {len(gradients)} "
+                         f"gradients and {len(reqs)} grad_reqs; they must match")
+    for v, g, req in zip(variables, gradients, reqs):
+        if req not in ("write", "add", "null"):
+            raise ValueError(f"mark_variables: grad_req must be 'write', 'add' or "
+                             f"'null', not {req!r}")
+        if g.shape != v.shape:
+            raise ValueError(f"mark_variables: gradient shape {g.shape} does not match "
+                             f"variable shape {v.shape}")
+        v._node = _engine.VarNode(g, req)
+        v._index = 0
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _head_grads(heads, head_grads, graph):
+    """Check head gradients and fill ``None`` with ones; raw data unless ``graph``."""
+    if head_grads is None:
+        head_grads = [None] * len(heads)
+    head_grads = _as_list(head_grads)
+    if len(head_grads) != len(heads):
+        raise ValueError(f"backward: {len(heads)} heads but {len(head_grads)} head "
+                         "gradients")
+    out = []
+    for k, (h, g) in enumerate(zip(heads, head_grads)):
+        if g is None:
+            g = np.ones_like(h._data)
+        elif isinstance(g, _engine.Array):
+            if not graph:
+                g = g._data
+        else:
+            g = np.asarray(g, dtype=h._data.dtype)
+        if g.shape != h._data.shape:
+            raise ValueError(f"backward: head gradient {k} has shape {g.shape}, but its "
+                             f"head has shape {h._data.shape}; they must be equal")
+        if g.dtype != h._data.dtype:
+            g = g.astype(h._data.dtype) if isinstance(g, np.ndarray) else \
+                _engine_cast(g, h._data.dtype)
+        if graph and not isinstance(g, _engine.Array):
+            g = type(h)._wrap(g)
+        out.append(g)
+    return out
+
+
+def _engine_cast(g, dtype):
+    from ndgrad.ops.shape import astype
+    return astype(g, dtype=np.dtype(dtype))
+
+
+def _run(heads, head_grads, retain_graph, create_graph, train_mode, variables=None):
+    for k, h in enumerate(heads):
+        if not isinstance(h, _engine.Array):
+            raise TypeError(f"backward: head {k} is a {type(h).__name__}, not an array")
+    grads = _head_grads(heads, head_grads, create_graph)
+    prev = (flags.recording, flags.training)
+    flags.recording, flags.training = create_graph, train_mode
+    try:
+        return _engine.run_backward(heads, grads, retain_graph, create_graph, variables)
+    finally:
+        flags.recording, flags.training = prev
+
+
+def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
+    """Compute the gradients of ``heads`` with respect to every variable they were
+    computed from, and write (or add) them to the variables' ``.grad``.
+
+    heads      -- an array or a list of arrays; non-scalar heads are summed.
+    head_grads -- gradients of some outer function with respect to the heads (the
+                  chain rule); None, or None entries, mean ones.
+    retain_graph -- keep the graph so that backward can run through it again.
+    """
+    _run(_as_list(heads), head_grads, retain_graph, False, train_mode)
+
+
+def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,
+         train_mode=True):
+    """Return the gradients of ``heads`` with respect to ``variables`` without
+    touching any ``.grad``.
+
+    With ``create_graph=True`` the computation of the gradients is itself recorded,
+    so they can be differentiated again (any order, every op). ``retain_graph``
+    defaults to ``create_graph``. Returns a list, or one array if ``variables`` is
+    one array.
+    """
+    single = isinstance(variables, _engine.Array)
+    variables = _as_list(variables)
+    heads = _as_list(heads)
+    if retain_graph is None:
+        retain_graph = create_graph
+    results = _run(heads, head_grads, retain_graph, create_graph, train_mode, variables)
+    results = [type(v)._finish(r if isinstance(r, _engine.Array) else type(v)._wrap(r))
+               for r, v in zip(results, variables)]
+    return results[0] if single else results

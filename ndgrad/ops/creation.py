@@ -1,0 +1,115 @@
+"""Ops that create arrays. None is differentiable; ``*_like`` pass no gradient back."""
+import numpy as np
+
+from ndgrad import random as _random
+from ndgrad.ops.registry import defop
+
+DEFAULT_DTYPE = np.float32
+
+
+def _shape(shape):
+    if shape is None:
+        return (1,)  # MXNet's default for samplers: one element, never 0-d
+    return (int(shape),) if np.ndim(shape) == 0 else tuple(int(s) for s in shape)
+
+
+def _array(source_array, dtype=None):
+    """Create an array from a (nested) list, a NumPy array, an array or a scalar.
+
+    The dtype is the source's for NumPy arrays and ndgrad arrays, float32 otherwise.
+
+        >>> nd.array([[1, 2], [3, 4]])
+        [[1. 2.]
+         [3. 4.]]
+    """
+    if dtype is None:
+        dtype = source_array.dtype if isinstance(source_array, np.ndarray) else DEFAULT_DTYPE
+    try:
+        return np.array(source_array, dtype=dtype)
+    except ValueError as e:
+        raise ValueError(f"array: cannot make an array of {type(source_array).__name__}"
+                         f" {_brief(source_array)}: {e}") from None
+
+
+def _brief(x, limit=60):
+    text = repr(x)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _arange(start, stop=None, step=1.0, repeat=1, infer_range=None, dtype=None):
+    """Evenly spaced values in [start, stop), each repeated ``repeat`` times.
+
+        >>> nd.arange(2, 10, 3)
+        [2. 5. 8.]
+    """
+    out = np.arange(start, stop, step, dtype=np.float64).astype(dtype or DEFAULT_DTYPE)
+    return np.repeat(out, repeat) if repeat != 1 else out
+
+
+def _zeros(shape, dtype=None):
+    """An array of zeros of ``shape`` (float32 unless ``dtype`` says otherwise)."""
+    return np.zeros(_shape(shape), dtype=dtype or DEFAULT_DTYPE)
+
+
+def _ones(shape, dtype=None):
+    """An array of ones of ``shape`` (float32 unless ``dtype`` says otherwise)."""
+    return np.ones(_shape(shape), dtype=dtype or DEFAULT_DTYPE)
+
+
+def _full(shape, val, dtype=None):
+    """An array of ``shape`` filled with ``val``."""
+    return np.full(_shape(shape), val, dtype=dtype or DEFAULT_DTYPE)
+
+
+def _zeros_like(data):
+    """An array of zeros with the shape and dtype of ``data``.
+
+        >>> nd.zeros_like(nd.array([[1, 2, 3]]))
+        [[0. 0. 0.]]
+    """
+    return np.zeros_like(data)
+
+
+def _ones_like(data):
+    """An array of ones with the shape and dtype of ``data``.
+
+        >>> nd.ones_like(nd.array([[0, 0, 0], [2, 2, 2]]))
+        [[1. 1. 1.]
+         [1. 1. 1.]]
+    """
+    return np.ones_like(data)
+
+
+def _creator(name, forward, nd=None, inputs=()):
+    return defop(name, forward, inputs=inputs, nd=nd or (name,), differentiable=False)
+
+
+array = _creator("array", _array, inputs=("source_array",))
+arange = _creator("arange", _arange)
+zeros = _creator("zeros", _zeros)
+ones = _creator("ones", _ones)
+full = _creator("full", _full)
+zeros_like = _creator("zeros_like", _zeros_like, inputs=("data",))
+ones_like = _creator("ones_like", _ones_like, inputs=("data",))
+
+
+def _normal(loc=0.0, scale=1.0, shape=None, dtype=None):
+    """Samples of a normal distribution N(loc, scale**2), seeded by ndgrad.random.seed."""
+    out = _random.generator().normal(loc, scale, _shape(shape))
+    return out.astype(dtype or DEFAULT_DTYPE)
+
+
+def _uniform(low=0.0, high=1.0, shape=None, dtype=None):
+    """Samples of the uniform distribution on [low, high)."""
+    out = _random.generator().uniform(low, high, _shape(shape))
+    return out.astype(dtype or DEFAULT_DTYPE)
+
+
+def _randint(low, high, shape=None, dtype=None):
+    """Random integers in [low, high) (int32 unless ``dtype`` says otherwise)."""
+    return _random.generator().integers(low, high, _shape(shape)).astype(dtype or np.int32)
+
+
+normal = _creator("random_normal", _normal, nd=("random.normal", "random_normal"))
+uniform = _creator("random_uniform", _uniform, nd=("random.uniform", "random_uniform"))
+randint = _creator("random_randint", _randint, nd=("random.randint",))

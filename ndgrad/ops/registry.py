@@ -1,0 +1,74 @@
+"""The op registry: every op is defined once, here, and everything else is generated.
+
+``defop`` builds the engine ``Op`` (forward on raw NumPy data, one VJP per input) and
+records what the rest of ndgrad needs to know about it: its array inputs, its names in
+each namespace, its documentation and how its generated gradient tests draw inputs.
+VJPs are written with ndgrad ops (never with NumPy directly) so that they work on raw
+data in a plain backward pass and are recorded under ``create_graph=True``.
+"""
+from dataclasses import dataclass, field
+
+from ndgrad._engine import Op
+
+
+@dataclass(frozen=True)
+class GradTest:
+    """How the generated property tests exercise an op's gradient.
+
+    kind     -- a sampler of ndgrad.testing: 'elementwise' (one array, any shape),
+                'broadcast' (arrays of mutually broadcastable shapes), 'reduce' (one
+                array plus axis/keepdims), 'matrix' (shapes that contract), 'custom'.
+    domain   -- (low, high) for the values of each input; one pair serves all.
+    avoid    -- points where the op is not differentiable; values closer than 0.05
+                to them are pushed away (e.g. 0 for abs).
+    kwargs   -- fixed keyword arguments passed to the op.
+    """
+    kind: str
+    domain: tuple = ((-2.0, 2.0),)
+    avoid: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    rtol: float = 1e-4
+    atol: float = 1e-6
+
+    def domain_of(self, i):
+        return self.domain[min(i, len(self.domain) - 1)]
+
+
+@dataclass
+class OpSpec:
+    op: Op
+    inputs: tuple          # names of the array inputs, in order
+    nd: tuple              # names in ndgrad.nd ("" or () for none)
+    doc: str
+    test: GradTest = None  # None: not differentiable, or tested by hand (says where)
+    nd_args: object = None   # adapter: MXNet's arguments -> (args, kwargs) of the op
+    variadic: bool = False
+
+
+REGISTRY = {}
+
+
+def defop(name, forward, vjps=(), *, inputs=("data",), nd=(), doc=None, test=None,
+          nd_args=None, **flags):
+    """Register an op and return its engine ``Op`` (callable on arrays or raw data).
+
+    vjps  -- one function per input, ``vjp(g, ans, *inputs, **kwargs)`` giving the
+             gradient with respect to that input (None where there is none). The
+             engine sums results back to broadcast shapes and casts dtypes itself.
+    nd_args -- for ops whose ``nd`` function takes MXNet's own arguments (axis
+             codes, transpose flags...): a function with that signature returning
+             the op's ``(args, kwargs)``.
+    flags -- save_inputs / save_output / view / variadic / differentiable, see Op.
+    """
+    if name in REGISTRY:
+        raise ValueError(f"op {name!r} is registered twice")
+    op = Op(name, forward, vjps, **flags)
+    REGISTRY[name] = OpSpec(op=op, inputs=tuple(inputs), nd=tuple(nd),
+                            doc=doc or forward.__doc__ or "", test=test,
+                            nd_args=nd_args, variadic=flags.get("variadic", False))
+    return op
+
+
+def differentiable_specs():
+    """The registered ops that carry a generated gradient test."""
+    return {name: spec for name, spec in REGISTRY.items() if spec.test is not None}

@@ -1,0 +1,22 @@
+"""The global random state shared by every namespace's samplers."""
+import threading
+
+import numpy as np
+
+_lock = threading.Lock()
+_generator = np.random.default_rng()
+
+
+def seed(seed_state, ctx="all"):
+    """Seed ndgrad's random number generator (``ctx`` is accepted for MXNet code).
+
+    The same seed gives the same samples on every run; the values differ from
+    MXNet's, whose generator is a different one.
+    """
+    global _generator
+    with _lock:
+        _generator = np.random.default_rng(seed_state)
+
+
+def generator():
+    return _generator
