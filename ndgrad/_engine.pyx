@@ -167,6 +167,8 @@ cdef _record(Op op, tuple args, list raw, dict kwargs, tuple outs, list wrapped,
     node.needs_grad = True
     if op.save_inputs:
         node.inputs = tuple(raw)
+    else:  # non-array arguments are kept: VJPs may need them, and they are small
+        node.inputs = tuple([None if m is not None else x for m, x in zip(meta, raw)])
     if op.save_output:
         node.output = outs if multi else outs[0]
         for a in wrapped:
@@ -295,20 +297,19 @@ cdef _accumulate(Node node, Py_ssize_t idx, object g, Py_ssize_t n_out):
 
 
 cdef tuple _saved_inputs(OpNode node, bint graph):
-    if node.inputs is None:
-        # Not saved: VJPs may still read shape and dtype, from zero-stride stand-ins.
-        return tuple([None if m is None else np.broadcast_to(np.zeros((), m[1]), m[0])
-                      for m in node.in_meta])
-    if not graph:
-        return node.inputs
-    cdef list out = []
+    """The inputs as the VJPs see them: raw data, or arrays linked to the graph when
+    ``graph``. Arrays the op did not save are zero-stride stand-ins that give shape
+    and dtype only."""
+    cdef list out = list(node.inputs)
     cdef Py_ssize_t i
-    for i in range(len(node.inputs)):
-        x = node.inputs[i]
-        if isinstance(x, np.ndarray):
-            out.append(_wrap(node.cls, x, node.parents[i], node.parent_idx[i]))
-        else:
-            out.append(x)
+    for i in range(len(out)):
+        m = node.in_meta[i]
+        if m is None:
+            continue
+        if out[i] is None:
+            out[i] = np.broadcast_to(np.zeros((), m[1]), m[0])
+        elif graph:
+            out[i] = _wrap(node.cls, out[i], node.parents[i], node.parent_idx[i])
     return tuple(out)
 
 

@@ -178,6 +178,8 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     if retain_graph is None:
         retain_graph = create_graph
     results = _run(heads, head_grads, retain_graph, create_graph, train_mode, variables)
-    results = [type(v)._finish(r if isinstance(r, _engine.Array) else type(v)._wrap(r))
+    # Raw gradients may be read-only broadcast views: hand out writable arrays.
+    results = [r if isinstance(r, _engine.Array) else
+               type(v)._wrap(r if r.flags.writeable else r.copy())
                for r, v in zip(results, variables)]
     return results[0] if single else results

@@ -15,9 +15,9 @@ from ndgrad.ops.registry import GradTest, defop
 BINARY = ("lhs", "rhs")
 
 
-def _binary(name, fwd, vjps, doc, *, domain=((-2.0, 2.0),), avoid=(), **flags):
+def _binary(name, fwd, vjps, doc, *, domain=((-2.0, 2.0),), distinct=False, **flags):
     return defop(name, fwd, vjps, inputs=BINARY, nd=(name,), doc=doc,
-                 test=GradTest("broadcast", domain=domain, avoid=avoid), **flags)
+                 test=GradTest("broadcast", domain=domain, distinct=distinct), **flags)
 
 
 add = _binary("add", np.add, (lambda g, ans, a, b: g, lambda g, ans, a, b: g),
@@ -48,10 +48,10 @@ power = _binary("power", np.power,
                 domain=((0.5, 2.0), (-2.0, 2.0)), save_output=True)
 maximum = _binary("maximum", np.maximum,
                   (lambda g, ans, a, b: g * (a >= b), lambda g, ans, a, b: g * (a < b)),
-                  "Elementwise maximum; ties send the gradient to lhs.")
+                  "Elementwise maximum; ties send the gradient to lhs.", distinct=True)
 minimum = _binary("minimum", np.minimum,
                   (lambda g, ans, a, b: g * (a <= b), lambda g, ans, a, b: g * (a > b)),
-                  "Elementwise minimum; ties send the gradient to lhs.")
+                  "Elementwise minimum; ties send the gradient to lhs.", distinct=True)
 
 
 def _compare(name, ufunc, symbol):

@@ -22,11 +22,14 @@ class GradTest:
     avoid    -- points where the op is not differentiable; values closer than 0.05
                 to them are pushed away (e.g. 0 for abs).
     kwargs   -- fixed keyword arguments passed to the op.
+    distinct -- inputs must differ by more than 0.05 wherever they meet (ties are
+                not differentiable, e.g. for maximum).
     """
     kind: str
     domain: tuple = ((-2.0, 2.0),)
     avoid: tuple = ()
     kwargs: dict = field(default_factory=dict)
+    distinct: bool = False
     rtol: float = 1e-4
     atol: float = 1e-6
 

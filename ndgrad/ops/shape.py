@@ -59,7 +59,7 @@ def _nd_reshape(data, shape=None, reverse=False):
 reshape = defop("reshape", _reshape, (lambda g, ans, x, shape: reshape(g, x.shape),),
                 nd=("reshape",), nd_args=_nd_reshape, doc=_reshape.__doc__,
                 save_inputs=False, view=True,
-                test=GradTest("custom", kwargs={"shape": (-1,)}))
+                test=GradTest("custom"))
 
 
 def _transpose(data, axes=None):

@@ -1,0 +1,426 @@
+#!/usr/bin/env python
+"""Benchmark ndgrad against hand-written NumPy (and optional autograd peers).
+
+Every workload pairs an ndgrad implementation with a NumPy one that computes the
+same forward pass AND the same backward pass by hand. The NumPy version is the
+floor: what the arithmetic costs with no tape, no graph and no dispatch. The ratio
+ndgrad/NumPy is therefore the price of automatic differentiation on that workload.
+
+    python bench/run.py                     # every workload, full repeats
+    python bench/run.py --workload chain    # one workload
+    python bench/run.py --quick             # CI smoke run, a few seconds
+
+Standard library and NumPy only. torch, HIPS autograd and mygrad are timed too when
+importable (see bench/requirements-peers.txt) and skipped with a note otherwise.
+
+To add a workload, write a function that returns a ``Workload`` and decorate it with
+``@workload("name", "one-line description")``; see ``chain`` below.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+# Measure the tree this file lives in (its in-place build), not some other ndgrad
+# that happens to be installed: a benchmark of the wrong build is worse than none.
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if _REPO not in sys.path:
+    sys.path.insert(0, _REPO)
+
+import ndgrad  # noqa: E402
+from ndgrad import autograd, nd  # noqa: E402
+
+# The NumPy version is the denominator of every ratio.
+REFERENCE = "numpy"
+# Gradients must agree this closely before anything is timed.
+RTOL = 1e-4
+
+
+# --------------------------------------------------------------------------- model
+
+@dataclass
+class Impl:
+    """One implementation of a workload: a callable doing forward + backward."""
+
+    name: str
+    # One full step: forward, backward, and reading the gradient back as a NumPy
+    # array. Returning it lets the runner check every implementation agrees.
+    fn: Callable[[], np.ndarray]
+    # How many primitive calls one step makes, and what they are, for the per-op
+    # overhead figure ("recorded op" for tape-based libraries, "NumPy call" for the
+    # hand-written version). 0 means "don't report a per-op figure".
+    ops: int = 0
+    op_unit: str = "recorded op"
+
+
+@dataclass
+class Workload:
+    """The implementations to time side by side; the registry holds name and doc."""
+
+    impls: list[Impl]
+    # Why a peer was not timed (not installed, failed to import, ...).
+    notes: list[str] = field(default_factory=list)
+
+
+# name -> (factory, description). A factory takes the parsed CLI options (for the
+# seed and --no-peers) and returns a ready-to-time Workload.
+WORKLOADS: dict[str, tuple[Callable[[argparse.Namespace], Workload], str]] = {}
+
+
+def workload(name: str, description: str):
+    def register(factory):
+        WORKLOADS[name] = (factory, description)
+        return factory
+    return register
+
+
+# ---------------------------------------------------------------------- peers
+
+def _import_peer(module: str, notes: list[str]):
+    """Import an optional peer library, or record why it is skipped."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        notes.append(f"{module}: not installed, skipped "
+                     f"(pip install -r bench/requirements-peers.txt)")
+    except Exception as exc:  # a broken install must not stop the ndgrad numbers
+        notes.append(f"{module}: import failed ({type(exc).__name__}: {exc}), skipped")
+    return None
+
+
+def _peer_impls(builders: dict[str, Callable], opts: argparse.Namespace,
+                notes: list[str]) -> list[Impl]:
+    """Build the peer implementations whose library imports.
+
+    ``builders`` maps a module name to a function taking that module and returning
+    a list of Impl, so each workload only writes the peers that make sense for it.
+    """
+    if opts.no_peers:
+        return []
+    impls = []
+    for module, build in builders.items():
+        mod = _import_peer(module, notes)
+        if mod is not None:
+            impls.extend(build(mod))
+    return impls
+
+
+# ------------------------------------------------------------------ workloads
+
+def _chain(rounds: int, opts: argparse.Namespace) -> Workload:
+    """``rounds`` x ``y = tanh(y * 1.01) + y`` on 16 floats, then sum and backward.
+
+    Tiny arrays and a long chain of cheap ops: the arithmetic is nearly free, so
+    this measures per-op overhead of recording and replaying the tape.
+    """
+    x0 = np.random.default_rng(opts.seed).standard_normal(16).astype(np.float32)
+    recorded_ops = 3 * rounds + 1  # mul, tanh, add per round; one sum
+
+    # Inputs are created once, outside the timed step, as a training loop's
+    # parameters are: the step is record + forward + backward + read the gradient.
+    x_nd = nd.array(x0)
+    x_nd.attach_grad()
+
+    def ndgrad_step():
+        with autograd.record():
+            y = x_nd
+            for _ in range(rounds):
+                y = nd.tanh(y * 1.01) + y
+            s = y.sum()
+        s.backward()
+        return x_nd.grad.asnumpy()
+
+    def numpy_step():
+        # Forward, keeping each tanh output: it is all the backward pass needs,
+        # since d tanh(u)/du = 1 - tanh(u)^2.
+        ts = []
+        y = x0
+        for _ in range(rounds):
+            t = np.tanh(y * 1.01)
+            ts.append(t)
+            y = t + y
+        s = y.sum()  # noqa: F841  (computed because ndgrad computes it too)
+        # Reverse pass: y' = tanh(1.01 y) + y, so dy'/dy = 1 + 1.01 (1 - t^2).
+        g = np.ones_like(x0)
+        for t in reversed(ts):
+            g = g + g * (1 - t * t) * 1.01
+        return g
+
+    # NumPy calls per step: 3 per round forward, 5 per round backward
+    # (t*t, 1-, g*, *1.01, g+), plus sum and ones_like.
+    numpy_calls = 8 * rounds + 2
+
+    def torch_impls(torch):
+        # ndgrad and NumPy run these ops on one thread; so must torch, or the
+        # comparison measures the core count. With 16 elements it rarely matters.
+        torch.set_num_threads(1)
+        x_t = torch.tensor(x0, requires_grad=True)
+
+        def step():
+            x_t.grad = None  # torch accumulates into .grad; ndgrad overwrites
+            y = x_t
+            for _ in range(rounds):
+                y = torch.tanh(y * 1.01) + y
+            y.sum().backward()
+            return x_t.grad.numpy()
+        return [Impl("torch(1 thread)", step, recorded_ops)]
+
+    def hips_impls(ag):
+        anp = importlib.import_module("autograd.numpy")
+
+        def f(x):
+            y = x
+            for _ in range(rounds):
+                y = anp.tanh(y * 1.01) + y
+            return anp.sum(y)
+        df = ag.grad(f)
+
+        def step():
+            # Its tanh VJP is g / cosh(x)**2; cosh overflows to inf once |y| is
+            # large, which gives the right 0 but warns on every call.
+            with np.errstate(over="ignore"):
+                return np.asarray(df(x0))
+        return [Impl("hips-autograd", step, recorded_ops)]
+
+    def mygrad_impls(mg):
+        x_mg = mg.tensor(x0)
+
+        def step():
+            y = x_mg
+            for _ in range(rounds):
+                y = mg.tanh(y * 1.01) + y
+            mg.sum(y).backward()
+            return np.asarray(x_mg.grad)
+        return [Impl("mygrad", step, recorded_ops)]
+
+    notes: list[str] = []
+    impls = [
+        Impl("ndgrad", ndgrad_step, recorded_ops),
+        Impl(REFERENCE, numpy_step, numpy_calls, "NumPy call"),
+        *_peer_impls({"torch": torch_impls, "autograd": hips_impls,
+                      "mygrad": mygrad_impls}, opts, notes),
+    ]
+    return Workload(impls, notes)
+
+
+@workload("chain", "300 rounds of y = tanh(y*1.01) + y on 16 float32, sum, backward")
+def chain(opts):
+    return _chain(300, opts)
+
+
+@workload("chain100", "100 rounds of y = tanh(y*1.01) + y on 16 float32, sum, backward")
+def chain100(opts):
+    return _chain(100, opts)
+
+
+# --------------------------------------------------------------------- timing
+
+def check(name: str, wl: Workload) -> None:
+    """Refuse to time implementations that don't compute the same gradient.
+
+    Each step runs twice, so an implementation that accumulates gradients across
+    calls (instead of overwriting them) is caught too: its timed steps would not be
+    doing the work the others do.
+    """
+    ref_impl = next(i for i in wl.impls if i.name == REFERENCE)
+    ref = ref_impl.fn()
+    for impl in wl.impls:
+        for call in (1, 2):
+            got = np.asarray(impl.fn())
+            if got.shape != ref.shape or not np.allclose(got, ref, rtol=RTOL):
+                err = np.max(np.abs(got - ref) / np.maximum(np.abs(ref), 1e-30)) \
+                    if got.shape == ref.shape else float("nan")
+                raise SystemExit(
+                    f"bench: {name}: gradient of {impl.name} (call {call}) differs "
+                    f"from {REFERENCE}'s (max relative error {err:.3g}, rtol {RTOL}); "
+                    f"refusing to time different computations")
+
+
+def _sample(fn: Callable, number: int) -> float:
+    """Seconds per call, over ``number`` back-to-back calls."""
+    # Collect first so one implementation's garbage is not charged to the next;
+    # gc stays enabled during the sample, because its cost is part of each library.
+    gc.collect()
+    t0 = time.perf_counter()
+    for _ in range(number):
+        fn()
+    return (time.perf_counter() - t0) / number
+
+
+def calibrate(fn: Callable, min_time: float) -> int:
+    """Calls per sample so that one sample lasts at least ``min_time`` seconds.
+
+    Short samples are dominated by timer resolution and scheduler jitter; batching
+    calls until a sample is tens of milliseconds long makes each sample stable.
+    """
+    number = 1
+    while True:
+        per_call = _sample(fn, number)
+        if per_call * number >= min_time:
+            return number
+        # Aim 20% past the target so one more try almost always suffices.
+        number = max(number + 1, math.ceil(1.2 * min_time / max(per_call, 1e-9)))
+
+
+@dataclass
+class Result:
+    impl: Impl
+    number: int           # calls per sample
+    samples: list[float]  # seconds per call, one per round
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def iqr(self) -> tuple[float, float]:
+        return _quartiles(self.samples)
+
+
+def _quartiles(xs: list[float]) -> tuple[float, float]:
+    if len(xs) < 2:
+        return xs[0], xs[0]
+    q = statistics.quantiles(xs, n=4, method="inclusive")
+    return q[0], q[2]
+
+
+def measure(wl: Workload, repeat: int, min_time: float) -> list[Result]:
+    # Warm up (imports, caches, allocator, branch predictors) before calibrating.
+    for impl in wl.impls:
+        impl.fn()
+    results = [Result(impl, calibrate(impl.fn, min_time), []) for impl in wl.impls]
+    # Interleave: one sample of each implementation per round, so a burst of noise
+    # from the rest of the machine hits all of them alike instead of landing
+    # entirely on whichever ran during it. The starting implementation rotates so
+    # none is always the one that runs right after another's garbage or cache use.
+    n = len(results)
+    for r in range(repeat):
+        for k in range(n):
+            res = results[(r + k) % n]
+            res.samples.append(_sample(res.impl.fn, res.number))
+    return results
+
+
+# -------------------------------------------------------------------- output
+
+def fmt_time(seconds: float) -> str:
+    """Three significant digits, in a unit suited to the size; plain ASCII ('us',
+    not the micro sign) so the table survives any CI log's encoding."""
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9)):
+        v = seconds / scale
+        if v >= 1 or unit == "ns":
+            return f"{v:.{2 if v < 10 else 1 if v < 100 else 0}f} {unit}"
+
+
+def table(rows: list[list[str]], header: list[str], right: set[int]) -> str:
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
+
+    def line(cells):
+        return " | ".join(c.rjust(w) if i in right else c.ljust(w)
+                          for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+    rule = "-+-".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(r) for r in rows)])
+
+
+def report(all_results: dict[str, list[Result]]) -> str:
+    rows, op_rows = [], []
+    for name, results in all_results.items():
+        ref = next(r for r in results if r.impl.name == REFERENCE)
+        for res in results:
+            q1, q3 = res.iqr
+            # Ratio of medians is the headline. Because the rounds are interleaved,
+            # the per-round ratios are paired measurements; their quartiles show how
+            # much the ratio itself moves with machine noise.
+            if res is ref:
+                paired_iqr = "-"
+            else:
+                paired = [a / b for a, b in zip(res.samples, ref.samples)]
+                paired_iqr = "{:.2f} .. {:.2f}".format(*_quartiles(paired))
+            rows.append([
+                name, res.impl.name, fmt_time(res.median),
+                f"{fmt_time(q1)} .. {fmt_time(q3)}",
+                f"{res.median / ref.median:.2f}x",
+                paired_iqr,
+            ])
+            if res.impl.ops:
+                op_rows.append([
+                    name, res.impl.name,
+                    f"{res.median / res.impl.ops * 1e6:.3f} us",
+                    f"per {res.impl.op_unit}", f"({res.impl.ops} per call)",
+                ])
+    out = [table(rows, ["workload", "impl", "median/call", "IQR (q1 .. q3)",
+                        "ratio to numpy", "paired-ratio IQR"], {2, 4, 5})]
+    if op_rows:
+        out += ["", "Per-op overhead (median time per call / primitive calls per call;"
+                " fwd + bwd):",
+                table(op_rows, ["workload", "impl", "median/op", "unit", "count"], {2})]
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------------------- main
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(
+        description="ndgrad vs hand-written NumPy: median time per forward+backward "
+                    "step and their ratio. Compare ratios, not absolute times.")
+    p.add_argument("--workload", action="append", choices=sorted(WORKLOADS),
+                   help="workload to run (repeatable; default: all)")
+    p.add_argument("--repeat", type=int, default=None,
+                   help="samples per implementation (default 21; 5 with --quick)")
+    p.add_argument("--min-time", type=float, default=None,
+                   help="minimum seconds per sample (default 0.02; 0.005 with --quick)")
+    p.add_argument("--quick", action="store_true",
+                   help="few, short samples: a CI smoke run, not a measurement")
+    p.add_argument("--no-peers", action="store_true",
+                   help="time only ndgrad and NumPy, even if torch etc. are installed")
+    p.add_argument("--seed", type=int, default=0, help="seed for the input data")
+    p.add_argument("--list", action="store_true", help="list workloads and exit")
+    opts = p.parse_args(argv)
+
+    if opts.list:
+        for name, (_, desc) in WORKLOADS.items():
+            print(f"{name:10s} {desc}")
+        return 0
+
+    repeat = opts.repeat or (5 if opts.quick else 21)
+    min_time = opts.min_time or (0.005 if opts.quick else 0.02)
+    if repeat < 1 or min_time <= 0:
+        p.error("--repeat must be >= 1 and --min-time > 0")
+    names = opts.workload or list(WORKLOADS)
+
+    print(f"ndgrad {ndgrad.__version__} ({os.path.dirname(ndgrad.__file__)}), "
+          f"numpy {np.__version__}, Python {platform.python_version()}, "
+          f"{platform.machine()}, {os.cpu_count()} CPUs")
+    print(f"{repeat} interleaved samples per implementation, each >= "
+          f"{min_time * 1e3:g} ms{' (--quick: smoke run, noisy)' if opts.quick else ''}")
+
+    all_results, notes = {}, []
+    for name in names:
+        factory, _ = WORKLOADS[name]
+        wl = factory(opts)
+        check(name, wl)
+        all_results[name] = measure(wl, repeat, min_time)
+        notes += [n for n in wl.notes if n not in notes]
+
+    print()
+    print(report(all_results))
+    for n in notes:
+        print(f"note: {n}")
+    print("\nMedians of per-call times; ratio = impl median / numpy median "
+          "(lower is better). Quote ratios, not absolute times.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

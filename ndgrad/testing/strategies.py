@@ -1,0 +1,145 @@
+"""Hypothesis strategies for ndgrad: shapes, values within a domain, and the inputs of
+every registered op (``op_inputs``), drawn the way its ``GradTest`` metadata says."""
+import numpy as np
+from hypothesis import assume, strategies as st
+from hypothesis.extra import numpy as hnp
+
+from ndgrad.ops.registry import REGISTRY
+
+
+def shapes(min_dims=0, max_dims=3, max_side=4):
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=1,
+                            max_side=max_side)
+
+
+def arrays(shape, domain=(-2.0, 2.0), avoid=()):
+    """float64 arrays of ``shape`` with values in ``domain``, kept 0.05 away from each
+    point in ``avoid`` (where the function is not differentiable)."""
+    lo, hi = domain
+    elements = st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+
+    def push(x):
+        for a in avoid:
+            near = np.abs(x - a) < 0.05
+            x = np.where(near, a + np.where(x >= a, 0.1, -0.1), x)
+        return x
+
+    return hnp.arrays(np.float64, shape, elements=elements).map(push)
+
+
+def _inputs(draw, spec, input_shapes):
+    t = spec.test
+    return [draw(arrays(s, t.domain_of(i), t.avoid)) for i, s in enumerate(input_shapes)]
+
+
+@st.composite
+def axes(draw, ndim):
+    """An ``axis`` argument for an array of ``ndim`` dims: None, an int or a tuple."""
+    if ndim == 0:
+        return None
+    choice = draw(st.sampled_from(["none", "int", "tuple"]))
+    if choice == "none":
+        return None
+    if choice == "int":
+        return draw(st.integers(-ndim, ndim - 1))
+    return tuple(draw(st.lists(st.integers(0, ndim - 1), min_size=1, unique=True)))
+
+
+@st.composite
+def _smaller(draw, shape):
+    """A shape that broadcasts to ``shape``: fewer leading dims, some dims set to 1."""
+    keep = draw(st.integers(0, len(shape)))
+    tail = shape[len(shape) - keep:]
+    return tuple(1 if draw(st.booleans()) else d for d in tail)
+
+
+@st.composite
+def _index(draw, shape, unique=False):
+    """A NumPy index into ``shape``: basic (ints, slices) or an integer array (with
+    repeated entries unless ``unique``)."""
+    if draw(st.booleans()):  # advanced: integer array on axis 0
+        n = draw(st.integers(1, shape[0] if unique else 4))
+        idx = draw(hnp.arrays(np.int64, n, elements=st.integers(0, shape[0] - 1),
+                              unique=unique))
+        return (idx - draw(st.sampled_from([0, shape[0]])),)  # negative indices too
+    parts = []
+    for d in shape[:draw(st.integers(1, len(shape)))]:
+        if draw(st.booleans()):
+            parts.append(draw(st.integers(-d, d - 1)))
+        else:
+            start = draw(st.integers(0, d - 1))
+            parts.append(slice(start, draw(st.integers(start + 1, d)),
+                               draw(st.integers(1, 2))))
+    return tuple(parts)
+
+
+def _indexed_shape(shape, index):
+    return np.zeros(shape)[index].shape
+
+
+@st.composite
+def _custom(draw, spec):
+    name = spec.op.name
+    shape = draw(shapes(min_dims=1))
+    if name == "reshape":
+        target = draw(st.sampled_from([(-1,), tuple(reversed(shape)), (1,) + shape]))
+        return [shape], {"shape": target}
+    if name == "broadcast_to":
+        return [draw(_smaller(shape))], {"shape": shape}
+    if name == "_sum_to":
+        return [shape], {"shape": draw(_smaller(shape))}
+    # A write with repeated indices keeps the last value only: not differentiable.
+    index = draw(_index(shape, unique=name in ("_setitem", "_zero_at")))
+    if name == "getitem":
+        return [shape], {"index": index}
+    if name == "_index_grad":
+        return [_indexed_shape(shape, index)], {"shape": shape, "index": index}
+    if name == "_setitem":
+        return [shape, draw(_smaller(_indexed_shape(shape, index)))], {"index": index}
+    if name == "_zero_at":
+        return [shape], {"index": index}
+    raise LookupError(f"no custom sampler for op {name!r}: add one in "
+                      "ndgrad/testing/strategies.py")
+
+
+@st.composite
+def _contraction(draw, spec):
+    """lhs and rhs shapes with ``axes`` pairing some of their dims (tensordot)."""
+    free_a = list(draw(shapes(max_dims=2, max_side=3)))
+    free_b = list(draw(shapes(max_dims=2, max_side=3)))
+    con = list(draw(shapes(min_dims=1, max_dims=2, max_side=3)))
+    if draw(st.booleans()):
+        return [tuple(free_a + con), tuple(con + free_b)], {"axes": len(con)}
+    pa = draw(st.permutations(range(len(free_a) + len(con))))
+    pb = draw(st.permutations(range(len(con) + len(free_b))))
+    dims_a, dims_b = free_a + con, con + free_b
+    a_axes = [pa.index(len(free_a) + j) for j in range(len(con))]
+    b_axes = [pb.index(j) for j in range(len(con))]
+    return ([tuple(dims_a[p] for p in pa), tuple(dims_b[p] for p in pb)],
+            {"axes": (a_axes, b_axes)})
+
+
+@st.composite
+def op_inputs(draw, name):
+    """(input arrays, kwargs) for the registered op ``name``, per its GradTest."""
+    spec = REGISTRY[name]
+    kind = spec.test.kind
+    kwargs = {}
+    if kind == "elementwise":
+        in_shapes = [draw(shapes())]
+    elif kind == "broadcast":
+        in_shapes = list(draw(hnp.mutually_broadcastable_shapes(
+            num_shapes=len(spec.inputs), max_dims=3, max_side=3)).input_shapes)
+    elif kind == "reduce":
+        in_shapes = [draw(shapes(min_dims=1))]
+        kwargs = {"axis": draw(axes(len(in_shapes[0]))), "keepdims": draw(st.booleans())}
+    elif kind == "matrix":
+        in_shapes, kwargs = draw(_contraction(spec))
+    elif kind == "custom":
+        in_shapes, kwargs = draw(_custom(spec))
+    else:
+        raise LookupError(f"op {name!r}: unknown GradTest kind {kind!r}")
+    inputs = _inputs(draw, spec, in_shapes)
+    if spec.test.distinct:
+        assume(np.all(np.abs(inputs[0] - inputs[1]) > 0.05))
+    return inputs, {**spec.test.kwargs, **kwargs}
