@@ -50,7 +50,6 @@ class _Scope:
             flags.recording = recording
         if training is not None:
             flags.training = training
-        return self
 
     def __exit__(self, *exc):
         flags.recording, flags.training = self._prev

@@ -248,7 +248,7 @@ class ArrayBase(_engine.Array):
         if flags.recording and (_needs_grad(self) or _needs_grad(value)):
             self._write(sh.setitem(self, value, index=index))
         else:
-            self._data[index] = _raw(value)
+            sh.assign(self._data, index, _raw(value))
             self._bump()
 
     def _write(self, result):

@@ -2,6 +2,7 @@
 import numpy as np
 
 from ndgrad import random as _random
+from ndgrad._engine import Array
 from ndgrad.ops.registry import defop
 
 DEFAULT_DTYPE = np.float32
@@ -16,7 +17,8 @@ def _shape(shape):
 def _array(source_array, dtype=None):
     """Create an array from a (nested) list, a NumPy array, an array or a scalar.
 
-    The dtype is the source's for NumPy arrays and ndgrad arrays, float32 otherwise.
+    In ``nd`` the dtype is float32 unless ``dtype`` is given or the source is an
+    ndgrad array (whose dtype is kept), as in MXNet.
 
         >>> nd.array([[1, 2], [3, 4]])
         [[1. 2.]
@@ -34,6 +36,13 @@ def _array(source_array, dtype=None):
 def _brief(x, limit=60):
     text = repr(x)
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _nd_array(source_array, dtype=None):
+    # MXNet's nd.array is float32 for every source (NumPy arrays included) but arrays.
+    if dtype is None:
+        dtype = source_array.dtype if isinstance(source_array, Array) else DEFAULT_DTYPE
+    return (source_array,), {"dtype": dtype}
 
 
 def _arange(start, stop=None, step=1.0, repeat=1, infer_range=None, dtype=None):
@@ -84,7 +93,8 @@ def _creator(name, forward, nd=None, inputs=()):
     return defop(name, forward, inputs=inputs, nd=nd or (name,), differentiable=False)
 
 
-array = _creator("array", _array, inputs=("source_array",))
+array = defop("array", _array, inputs=("source_array",), nd=("array",), nd_args=_nd_array,
+               doc=_array.__doc__, differentiable=False)
 arange = _creator("arange", _arange)
 zeros = _creator("zeros", _zeros)
 ones = _creator("ones", _ones)

@@ -159,11 +159,26 @@ index_grad = defop("_index_grad", _index_grad,
                    test=GradTest("custom"))
 
 
+def assign(out, index, value):
+    """``out[index] = value``, also for a one-element ``value`` into a scalar slot
+    (MXNet's ``Y[i, j] = x.sum()``, where the sum has shape (1,))."""
+    target = out[index].shape if np.ndim(value) > len(np.shape(out[index])) else None
+    if target is not None and np.size(value) == int(np.prod(target)):
+        value = np.reshape(value, target)
+    out[index] = value
+
+
 def _setitem(data, value, index):
     """A copy of ``data`` with ``value`` written at ``index`` (broadcast)."""
     out = data.copy()
-    out[index] = value
+    assign(out, index, value)
     return out
+
+
+def _value_grad(g, ans, x, v, index):
+    gv = getitem(g, index)
+    # A value with more dims than its slot was reshaped to fit (see assign).
+    return reshape(gv, v.shape) if v.ndim > gv.ndim else gv
 
 
 def _zero_at(g, index):
@@ -174,8 +189,7 @@ def _zero_at(g, index):
 
 
 setitem = defop("_setitem", _setitem,
-                (lambda g, ans, x, v, index: zero_at(g, index),
-                 lambda g, ans, x, v, index: getitem(g, index)),
+                (lambda g, ans, x, v, index: zero_at(g, index), _value_grad),
                 inputs=("data", "value"), doc=_setitem.__doc__, save_inputs=False,
                 test=GradTest("custom"))
 zero_at = defop("_zero_at", _zero_at, (lambda g, ans, x, index: zero_at(g, index),),

@@ -1,0 +1,379 @@
+"""MXNet's autograd semantics, pinned with the values MXNet 1.9.1 produced
+(docs/mxnet-1.9.1-behaviour.md) and the errors ndgrad gives where MXNet was silent."""
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+from ndgrad import AutogradError, autograd, nd
+
+
+def _vals(a):
+    return a.asnumpy().tolist()
+
+
+def test_flags_follow_mxnet_scopes():
+    # The table MXNet 1.9.1 printed for nested scopes (probe B17).
+    def state():
+        return autograd.is_recording(), autograd.is_training()
+
+    assert state() == (False, False)
+    with autograd.record():
+        assert state() == (True, True)
+        with autograd.pause():
+            assert state() == (False, False)
+        with autograd.pause(train_mode=True):
+            assert state() == (False, True)
+        with autograd.predict_mode():
+            assert state() == (True, False)
+        assert state() == (True, True)
+    with autograd.record(train_mode=False):
+        assert state() == (True, False)
+        with autograd.train_mode():
+            assert state() == (True, True)
+    with autograd.train_mode():
+        assert state() == (False, True)
+    assert state() == (False, False)
+
+
+def test_set_recording_and_training_return_previous_state():
+    assert autograd.set_recording(True) is False
+    assert autograd.set_recording(True) is True
+    assert autograd.set_recording(False) is True
+    assert autograd.set_training(True) is False
+    assert autograd.set_training(False) is True
+
+
+def test_record_as_target_is_none():
+    with autograd.record() as r:
+        assert r is None
+
+
+def test_flags_are_per_thread():
+    seen = {}
+
+    def worker():
+        seen["thread"] = (autograd.is_recording(), autograd.is_training())
+
+    with autograd.record():
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join()
+    assert seen["thread"] == (False, False)
+
+
+def test_grad_is_none_then_zeros_of_same_dtype():
+    x = nd.array([1, 2]).astype("float64")
+    assert x.grad is None
+    x.attach_grad()
+    assert x.grad.dtype is np.float64 and _vals(x.grad) == [0, 0]
+
+
+def test_backward_without_record_raises_and_changes_nothing():
+    x = nd.array([1, 2])
+    x.attach_grad()
+    x.grad[:] = 7
+    y = x * 2
+    with pytest.raises(AutogradError, match="not part of a recorded graph"):
+        y.backward()
+    assert _vals(x.grad) == [7, 7]
+
+
+def test_backward_in_pause_raises():
+    x = nd.array([1, 2])
+    x.attach_grad()
+    with autograd.record():
+        with autograd.pause():
+            y = x * 2
+    with pytest.raises(AutogradError):
+        y.backward()
+
+
+def test_second_backward_needs_retain_graph():
+    x = nd.array([1, 2])
+    x.attach_grad()
+    with autograd.record():
+        y = x * x
+    y.backward(retain_graph=True)
+    y.backward()
+    assert _vals(x.grad) == [2, 4]
+    with pytest.raises(AutogradError, match="retain_graph=True"):
+        y.backward()
+    assert _vals(x.grad) == [2, 4]
+
+
+def test_grad_req_add_accumulates_and_write_overwrites():
+    x = nd.array([1, 2])
+    x.attach_grad(grad_req="add")
+    for _ in range(3):
+        with autograd.record():
+            y = x * x
+        y.backward()
+    assert _vals(x.grad) == [6, 12]
+    x.attach_grad()  # a fresh zero buffer, 'write'
+    for _ in range(3):
+        with autograd.record():
+            y = x * x
+        y.backward()
+    assert _vals(x.grad) == [2, 4]
+
+
+def test_grad_req_null_gets_no_gradient():
+    x, w = nd.array([1, 2]), nd.array([3, 4])
+    x.attach_grad(grad_req="null")
+    w.attach_grad()
+    with autograd.record():
+        y = x * w
+    y.backward()
+    assert _vals(w.grad) == [1, 2] and _vals(x.grad) == [0, 0]
+
+
+def test_unknown_grad_req_and_integer_arrays_are_refused():
+    with pytest.raises(ValueError, match="grad_req"):
+        nd.array([1.0]).attach_grad(grad_req="foo")
+    with pytest.raises(TypeError, match="floating-point"):
+        nd.array([1, 2], dtype="int32").attach_grad()
+
+
+def test_variable_not_reached_keeps_its_gradient():
+    x, y = nd.array([1, 2]), nd.array([3, 4])
+    x.attach_grad()
+    y.attach_grad()
+    y.grad[:] = 5
+    with autograd.record():
+        z = x * 2
+    z.backward()
+    assert _vals(x.grad) == [2, 2] and _vals(y.grad) == [5, 5]
+
+
+def test_head_gradient_and_chain_rule():
+    # Seed 001: head gradient [[10, 1], [.1, .01]] on z = 2 x^2.
+    x = nd.array([[1, 2], [3, 4]])
+    x.attach_grad()
+    with autograd.record():
+        z = x * 2 * x
+    z.backward(nd.array([[10, 1.0], [0.1, 0.01]]))
+    np.testing.assert_allclose(x.grad.asnumpy(), [[40, 8], [1.2, 0.16]], rtol=1e-6)
+
+
+def test_head_gradient_of_wrong_shape_is_refused():
+    # MXNet reads past the head gradient's memory here; ndgrad refuses it.
+    x = nd.array([1, 2])
+    x.attach_grad()
+    with autograd.record():
+        y = x * x
+    with pytest.raises(ValueError, match=r"head gradient 0 has shape \(3,\).*\(2,\)"):
+        y.backward(nd.ones((3,)))
+    assert _vals(x.grad) == [0, 0]
+    y.backward(nd.array([1, 1]).astype("float64"))  # dtype is cast to the head's
+    assert _vals(x.grad) == [2, 4] and x.grad.dtype is np.float32
+
+
+def test_backward_of_several_heads_with_none_meaning_ones():
+    x = nd.array([1, 2])
+    x.attach_grad()
+    with autograd.record():
+        a = x * x
+        b = x * 3
+    autograd.backward([a, b], head_grads=[None, nd.array([10, 10])])
+    assert _vals(x.grad) == [32, 34]
+
+
+def test_backward_on_a_variable_itself_gives_ones():
+    x = nd.array([1, 2])
+    x.attach_grad()
+    x.backward()
+    assert _vals(x.grad) == [1, 1]
+
+
+def test_detach_cuts_the_graph():
+    # Seed 003, cell 68, in nd form: u = y.detach(); z = u * x; dz/dx = u.
+    x = nd.arange(4)
+    x.attach_grad()
+    with autograd.record():
+        y = x * x
+        u = y.detach()
+        z = u * x
+    z.backward()
+    assert _vals(x.grad) == [0, 1, 4, 9]
+    assert y.grad is None and u.grad is None
+
+
+def test_attach_grad_on_intermediate_starts_a_new_variable():
+    # Seed 003, cells 62 and 59: z keeps its path to x; y's own gradient is separate.
+    x = nd.arange(4)
+    x.attach_grad()
+    with autograd.record():
+        y = 2 * x * x
+        z = 3 * y * y
+    y.attach_grad()
+    assert _vals(y.grad) == [0, 0, 0, 0]
+    y.backward()
+    assert _vals(y.grad) == [1, 1, 1, 1] and _vals(x.grad) == [0, 0, 0, 0]
+    z.backward()
+    assert _vals(x.grad) == [0, 48, 384, 1296] and _vals(y.grad) == [1, 1, 1, 1]
+
+
+def test_autograd_grad_returns_gradients_without_touching_dot_grad():
+    x = nd.array([1.0, 2.0])
+    x.attach_grad()
+    with autograd.record():
+        y = x * x * x
+    g = autograd.grad(y, x)
+    assert _vals(g) == [3, 12] and _vals(x.grad) == [0, 0]
+    with autograd.record():
+        y = x * x * x
+    [g] = autograd.grad(y, [x])
+    assert _vals(g) == [3, 12]
+
+
+def test_higher_order_gradients_where_mxnet_fails():
+    # MXNet 1.9.1: "Operator _backward_broadcast_mul is non-differentiable".
+    x = nd.array([0.5, 1.0])
+    x.attach_grad()
+    with autograd.record():
+        y = nd.sin(x) * x
+        dy = autograd.grad(y, [x], create_graph=True)[0]
+        d2y = autograd.grad(dy, [x], create_graph=True)[0]
+    d3y = autograd.grad(d2y, [x])[0]
+    v = x.asnumpy()
+    np.testing.assert_allclose(dy.asnumpy(), np.cos(v) * v + np.sin(v), rtol=1e-6)
+    np.testing.assert_allclose(d2y.asnumpy(), 2 * np.cos(v) - v * np.sin(v), rtol=1e-6)
+    np.testing.assert_allclose(d3y.asnumpy(), -3 * np.sin(v) - v * np.cos(v), rtol=1e-5)
+
+
+def test_backward_of_a_created_gradient_accumulates_into_variables():
+    x = nd.array([1.0, 2.0])
+    x.attach_grad()
+    with autograd.record():
+        y = x * x * x
+        dy = autograd.grad(y, [x], create_graph=True)[0]  # 3x^2
+    dy.backward()
+    assert _vals(x.grad) == [6, 12]
+
+
+def test_grad_of_an_array_outside_the_graph_is_refused():
+    x, w = nd.array([1.0]), nd.array([2.0])
+    x.attach_grad()
+    with autograd.record():
+        y = x * 2
+    with pytest.raises(AutogradError, match="variable 0 is not part"):
+        autograd.grad(y, [w])
+
+
+def test_mark_variables_uses_the_given_buffer():
+    x = nd.array([1.0, 2.0])
+    buf = nd.zeros((2,))
+    autograd.mark_variables([x], [buf])
+    with autograd.record():
+        y = x * x
+    y.backward()
+    assert _vals(buf) == [2, 4] and x.grad is buf
+
+
+def test_in_place_write_to_a_saved_array_is_detected():
+    # MXNet silently gives [10, 10] here; ndgrad names the op that needed the data.
+    x = nd.array([1.0, 2.0])
+    x.attach_grad()
+    w = nd.array([3.0, 4.0])
+    with autograd.record():
+        y = x * w
+    w[:] = 5
+    with pytest.raises(AutogradError, match="'multiply' saved .* modified in place"):
+        y.backward()
+    assert _vals(x.grad) == [0, 0]
+
+
+def test_in_place_write_through_a_view_is_detected():
+    x = nd.array([[1.0, 2.0]])
+    x.attach_grad()
+    w = nd.array([[3.0, 4.0]])
+    with autograd.record():
+        y = x * w
+    w.reshape(2)[0] = 9  # reshape shares memory and so the version counter
+    with pytest.raises(AutogradError, match="modified in place"):
+        y.backward()
+
+
+def test_parameter_update_outside_record_is_free():
+    w = nd.array([1.0, 2.0])
+    w.attach_grad()
+    for _ in range(2):
+        with autograd.record():
+            loss = (w * w).sum()
+        loss.backward()
+        w[:] = w - 0.1 * w.grad
+    np.testing.assert_allclose(w.asnumpy(), [0.64, 1.28], rtol=1e-6)
+
+
+def test_recorded_setitem_is_differentiable():
+    x = nd.array([1.0, 2.0, 3.0])
+    x.attach_grad()
+    with autograd.record():
+        y = x * 1
+        y[1] = x[0] * 10
+        s = (y * y).sum()
+    s.backward()
+    # s = x0^2 + (10 x0)^2 + x2^2
+    assert _vals(x.grad) == [202, 0, 6]
+
+
+def test_in_place_operator_on_a_variable_while_recording_is_refused():
+    x = nd.array([1.0])
+    x.attach_grad()
+    with autograd.record():
+        with pytest.raises(AutogradError, match="in-place write"):
+            x += 1
+    assert _vals(x) == [1]
+
+
+def test_getitem_is_differentiable_and_repeated_indices_add():
+    x = nd.array([1.0, 2.0, 3.0])
+    x.attach_grad()
+    with autograd.record():
+        y = x[nd.array([0, 0, 2])] * x[1:2]
+    y.backward()
+    assert _vals(x.grad) == [4, 5, 2]  # y = [x0, x0, x2] * x1
+
+
+def test_broadcasting_gradient_is_summed_back():
+    x = nd.ones((3, 1))
+    b = nd.array([1.0, 2.0])
+    x.attach_grad()
+    b.attach_grad()
+    with autograd.record():
+        y = x * b + b
+    y.backward()
+    assert _vals(x.grad) == [[3], [3], [3]] and _vals(b.grad) == [6, 6]
+
+
+def test_long_chain_runs_without_recursion():
+    x = nd.array([1.0])
+    x.attach_grad()
+    n = max(100_000, sys.getrecursionlimit() * 10)
+    with autograd.record():
+        y = x
+        for _ in range(n):
+            y = y + 1
+    y.backward()
+    assert _vals(x.grad) == [1]
+
+
+def test_saved_arrays_are_freed_by_backward_without_cycles():
+    import gc
+    import weakref
+    x = nd.array([1.0, 2.0])
+    x.attach_grad()
+    with autograd.record():
+        t = nd.tanh(x)
+        y = t * x
+    ref = weakref.ref(t._data)
+    del t
+    gc.disable()
+    try:
+        assert ref() is not None  # saved for the backward of tanh and of multiply
+        y.backward()
+        assert ref() is None  # released at once: reference counting, no cycle
+    finally:
+        gc.enable()
