@@ -5,6 +5,14 @@ cdef class Version:
     cdef public Py_ssize_t value
 
 
+cdef class Meta:
+    # Shape and dtype of an array an op did not save: all its VJPs may read of it.
+    cdef readonly tuple shape
+    cdef readonly object dtype
+    cdef readonly Py_ssize_t ndim
+    cdef readonly Py_ssize_t size
+
+
 cdef class Op:
     cdef readonly str name
     cdef readonly object forward       # raw NumPy arrays and scalars -> array or tuple
@@ -39,7 +47,7 @@ cdef class OpNode(Node):
     cdef object output                 # saved raw output(s) (None unless op.save_output)
     cdef tuple versions                # (Version, value) for each saved array
     cdef dict kwargs
-    cdef tuple in_meta                 # (shape, dtype) per array input, else None
+    cdef tuple in_meta                 # Meta per array input, else None
     cdef tuple out_meta                # (shape, dtype) per output
     cdef type cls                      # array class to wrap saved values in
     cdef bint multi                    # forward returned a tuple

@@ -31,6 +31,20 @@ cdef class Version:
     pass
 
 
+cdef class Meta:
+    def __repr__(self):
+        return f"<Meta shape={self.shape} dtype={self.dtype}>"
+
+
+cdef inline Meta _meta(object data):
+    cdef Meta m = Meta.__new__(Meta)
+    m.shape = data.shape
+    m.dtype = data.dtype
+    m.ndim = len(m.shape)
+    m.size = data.size
+    return m
+
+
 cdef class Op:
     def __init__(self, str name, forward, vjps=(), *, bint variadic=False,
                  bint differentiable=True, bint save_inputs=True,
@@ -83,8 +97,56 @@ cdef class OpNode(Node):
         return self.parents
 
 
+# Arithmetic operators live here, in C, because they are the hottest path of all.
+cdef Op _add = None, _sub = None, _mul = None, _div = None, _pow = None, _neg = None
+cdef tuple _OPERANDS = (int, float, bool, np.generic, np.ndarray)
+cdef dict _NO_KWARGS = {}
+
+
+def install_arithmetic(Op add, Op sub, Op mul, Op div, Op pow, Op neg):
+    global _add, _sub, _mul, _div, _pow, _neg
+    _add, _sub, _mul, _div, _pow, _neg = add, sub, mul, div, pow, neg
+
+
+cdef inline bint _operand(object x):
+    return isinstance(x, Array) or isinstance(x, _OPERANDS)
+
+
 cdef class Array:
     """Data, and the place of that data in the recorded graph. See ndgrad.ndarray."""
+
+    def __add__(self, other):
+        return apply(_add, (self, other), _NO_KWARGS) if _operand(other) else NotImplemented
+
+    def __radd__(self, other):
+        return apply(_add, (other, self), _NO_KWARGS) if _operand(other) else NotImplemented
+
+    def __sub__(self, other):
+        return apply(_sub, (self, other), _NO_KWARGS) if _operand(other) else NotImplemented
+
+    def __rsub__(self, other):
+        return apply(_sub, (other, self), _NO_KWARGS) if _operand(other) else NotImplemented
+
+    def __mul__(self, other):
+        return apply(_mul, (self, other), _NO_KWARGS) if _operand(other) else NotImplemented
+
+    def __rmul__(self, other):
+        return apply(_mul, (other, self), _NO_KWARGS) if _operand(other) else NotImplemented
+
+    def __truediv__(self, other):
+        return apply(_div, (self, other), _NO_KWARGS) if _operand(other) else NotImplemented
+
+    def __rtruediv__(self, other):
+        return apply(_div, (other, self), _NO_KWARGS) if _operand(other) else NotImplemented
+
+    def __pow__(self, other, mod=None):
+        return apply(_pow, (self, other), _NO_KWARGS) if _operand(other) else NotImplemented
+
+    def __rpow__(self, other, mod=None):
+        return apply(_pow, (other, self), _NO_KWARGS) if _operand(other) else NotImplemented
+
+    def __neg__(self):
+        return apply(_neg, (self,), _NO_KWARGS)
 
 
 cdef inline Array _wrap(type cls, object data, Node node, Py_ssize_t index):
@@ -118,7 +180,7 @@ cpdef object apply(Op op, tuple args, dict kwargs):
                 cls = type(a)
             if a._node is not None and a._node.needs_grad:
                 needs = True
-    out = op.forward(*raw, **kwargs)
+    out = op.forward(*raw, **kwargs) if kwargs else op.forward(*raw)
     cdef bint multi = type(out) is tuple
     cdef tuple outs = out if multi else (out,)
     if not isinstance(outs[0], np.ndarray) or (multi and not all(
@@ -150,7 +212,7 @@ cdef _record(Op op, tuple args, list raw, dict kwargs, tuple outs, list wrapped,
     for i in range(n):
         if isinstance(args[i], Array):
             a = <Array>args[i]
-            meta[i] = (raw[i].shape, raw[i].dtype)
+            meta[i] = _meta(raw[i])
             if a._node is not None and a._node.needs_grad:
                 parents[i] = a._node
                 pidx[i] = a._index
@@ -160,7 +222,7 @@ cdef _record(Op op, tuple args, list raw, dict kwargs, tuple outs, list wrapped,
     node.parents = tuple(parents)
     node.parent_idx = tuple(pidx)
     node.in_meta = tuple(meta)
-    node.out_meta = tuple([(o.shape, o.dtype) for o in outs])
+    node.out_meta = tuple([_meta(o) for o in outs])
     node.kwargs = kwargs
     node.cls = cls
     node.multi = multi
@@ -191,26 +253,27 @@ def set_anomaly_hook(hook):
     _anomaly_hook = hook
 
 
-cdef object _zeros(tuple meta, type cls, bint graph):
-    z = np.zeros(meta[0], dtype=meta[1])
+cdef object _zeros(Meta meta, type cls, bint graph):
+    z = np.zeros(meta.shape, dtype=meta.dtype)
     return _wrap(cls, z, None, 0) if graph else z
 
 
 cdef object _fit(OpNode node, Py_ssize_t i, object g, bint graph):
     """Sum ``g`` back to input ``i``'s shape and cast it to its dtype."""
-    shape, dtype = node.in_meta[i]
-    gshape = g.shape if hasattr(g, "shape") else ()
-    if gshape != shape:
+    cdef Meta m = <Meta>node.in_meta[i]
+    if type(g) is np.ndarray and (<object>g).shape == m.shape and g.dtype == m.dtype:
+        return g  # the common case, decided without a Python-level call
+    if not hasattr(g, "shape"):  # a VJP may return a scalar
+        g = np.asarray(g, dtype=m.dtype)
+    if g.shape != m.shape:
         try:
-            g = _sum_to(g, shape=shape)
+            g = _sum_to(g, shape=m.shape)
         except ValueError:
             raise ValueError(
                 f"backward of '{node.op.name}': the gradient for input {i} has shape "
-                f"{gshape}, which does not reduce to the input's shape {shape}") from None
-    if not hasattr(g, "dtype"):
-        g = np.asarray(g, dtype=dtype)
-    elif g.dtype != dtype:
-        g = _cast(g, dtype=dtype)
+                f"{g.shape}, which does not reduce to the input's shape {m.shape}") from None
+    if g.dtype != m.dtype:
+        g = _cast(g, dtype=m.dtype)
     return g
 
 
@@ -298,8 +361,7 @@ cdef _accumulate(Node node, Py_ssize_t idx, object g, Py_ssize_t n_out):
 
 cdef tuple _saved_inputs(OpNode node, bint graph):
     """The inputs as the VJPs see them: raw data, or arrays linked to the graph when
-    ``graph``. Arrays the op did not save are zero-stride stand-ins that give shape
-    and dtype only."""
+    ``graph``. Arrays the op did not save are their Meta (shape and dtype only)."""
     cdef list out = list(node.inputs)
     cdef Py_ssize_t i
     for i in range(len(out)):
@@ -307,7 +369,7 @@ cdef tuple _saved_inputs(OpNode node, bint graph):
         if m is None:
             continue
         if out[i] is None:
-            out[i] = np.broadcast_to(np.zeros((), m[1]), m[0])
+            out[i] = m
         elif graph:
             out[i] = _wrap(node.cls, out[i], node.parents[i], node.parent_idx[i])
     return tuple(out)

@@ -39,12 +39,13 @@ def make_function(spec, name, cls):
     op, inputs, adapter = spec.op, spec.inputs, spec.nd_args
 
     def function(*args, out=None, name=None, ctx=None, **kwargs):
-        context.check(ctx)
+        if ctx is not None:
+            context.check(ctx)
         if adapter is not None:
             args, kwargs = adapter(*args, **kwargs)
-        elif len(args) < len(inputs):
+        elif kwargs and len(args) < len(inputs):
             args += tuple(kwargs.pop(n) for n in inputs[len(args):] if n in kwargs)
-        result = cls._finish(op(*args, **kwargs))
+        result = cls._finish(op(*args, **kwargs) if kwargs else op(*args))
         if out is None:
             return result
         out[:] = result

@@ -25,6 +25,10 @@ def _raw(x):
     return x._data if isinstance(x, _engine.Array) else x
 
 
+_engine.install_arithmetic(ew.add, ew.subtract, ew.multiply, ew.divide, ew.power,
+                           ew.negative)
+
+
 def index_key(key):
     """Turn an index that may hold arrays or lists into one NumPy understands."""
     if isinstance(key, tuple):
@@ -36,14 +40,6 @@ def index_key(key):
     if isinstance(key, np.ndarray) and key.dtype.kind == "f":
         key = key.astype(np.int64)  # MXNet accepts float indices
     return key
-
-
-def _arith(op, reflected=False):
-    def method(self, other):
-        if not isinstance(other, (_engine.Array, np.ndarray) + _SCALARS):
-            return NotImplemented
-        return op(other, self) if reflected else op(self, other)
-    return method
 
 
 def _compare(op):
@@ -207,17 +203,7 @@ class ArrayBase(_engine.Array):
         # Pickles keep the data and drop the graph (and any gradient buffer).
         return (type(self)._wrap, (self._data.copy(),))
 
-    # ---- arithmetic -----------------------------------------------------------
-    __add__ = _arith(ew.add)
-    __radd__ = _arith(ew.add, reflected=True)
-    __sub__ = _arith(ew.subtract)
-    __rsub__ = _arith(ew.subtract, reflected=True)
-    __mul__ = _arith(ew.multiply)
-    __rmul__ = _arith(ew.multiply, reflected=True)
-    __truediv__ = _arith(ew.divide)
-    __rtruediv__ = _arith(ew.divide, reflected=True)
-    __pow__ = _arith(ew.power)
-    __rpow__ = _arith(ew.power, reflected=True)
+    # ---- arithmetic: + - * / ** and unary - are the engine's (C); the rest here --
     __iadd__ = _inplace(ew.add)
     __isub__ = _inplace(ew.subtract)
     __imul__ = _inplace(ew.multiply)
@@ -229,9 +215,6 @@ class ArrayBase(_engine.Array):
     __lt__ = _compare(ew.lesser)
     __le__ = _compare(ew.lesser_equal)
     __hash__ = None
-
-    def __neg__(self):
-        return ew.negative(self)
 
     def __pos__(self):
         return self
@@ -248,7 +231,7 @@ class ArrayBase(_engine.Array):
         if flags.recording and (_needs_grad(self) or _needs_grad(value)):
             self._write(sh.setitem(self, value, index=index))
         else:
-            sh.assign(self._data, index, _raw(value))
+            sh.assign(self._writable(), index, _raw(value))
             self._bump()
 
     def _write(self, result):
@@ -262,9 +245,15 @@ class ArrayBase(_engine.Array):
                     "in-place write to an array with attach_grad() while recording; "
                     "write to it outside autograd.record(), or compute a new array")
             self._node, self._index = result._node, result._index
-        self._data[...] = result._data
+        self._writable()[...] = result._data
         self._bump()
         return self
+
+    def _writable(self):
+        # broadcast_to gives read-only views; the first write makes the data its own.
+        if not self._data.flags.writeable:
+            self._data = self._data.copy()
+        return self._data
 
     def _bump(self):
         if self._version is not None:
@@ -303,8 +292,6 @@ class NDArray(ArrayBase):
             result = cls._wrap(np.asarray(result))
         if result._data.ndim == 0:
             result = sh.reshape(result, shape=(1,))
-        if not result._data.flags.writeable:
-            result = sh.copy(result)
         return result
 
     def __repr__(self):
