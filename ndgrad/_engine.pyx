@@ -180,7 +180,10 @@ cpdef object apply(Op op, tuple args, dict kwargs):
                 cls = type(a)
             if a._node is not None and a._node.needs_grad:
                 needs = True
-    out = op.forward(*raw, **kwargs) if kwargs else op.forward(*raw)
+    try:
+        out = op.forward(*raw, **kwargs) if kwargs else op.forward(*raw)
+    except (ValueError, IndexError, TypeError) as e:
+        raise _named(e, op.name, raw) from None
     cdef bint multi = type(out) is tuple
     cdef tuple outs = out if multi else (out,)
     if not isinstance(outs[0], np.ndarray) or (multi and not all(
@@ -198,6 +201,18 @@ cpdef object apply(Op op, tuple args, dict kwargs):
     if needs and op.differentiable and flags.recording:
         _record(op, args, raw, kwargs, outs, wrapped, multi, cls)
     return tuple(wrapped) if multi else wrapped[0]
+
+
+cdef object _named(Exception e, str name, list raw):
+    """The same error, saying which op failed and on what shapes (NumPy's messages
+    name neither)."""
+    msg = str(e)
+    if msg.startswith(name + ":"):
+        return e
+    shapes = ", ".join([str(x.shape) for x in raw if isinstance(x, np.ndarray)])
+    if shapes and "shape" not in msg:
+        msg = f"{msg} (input shapes {shapes})"
+    return type(e)(f"{name}: {msg}")
 
 
 cdef _record(Op op, tuple args, list raw, dict kwargs, tuple outs, list wrapped,

@@ -42,7 +42,11 @@ def make_function(spec, name, cls):
         if ctx is not None:
             context.check(ctx)
         if adapter is not None:
-            args, kwargs = adapter(*args, **kwargs)
+            try:
+                args, kwargs = adapter(*args, **kwargs)
+            except (ValueError, IndexError) as e:  # name the function, as ops do
+                raise type(e)(str(e) if str(e).startswith(name) else f"{name}: {e}") \
+                    from None
         elif kwargs and len(args) < len(inputs):
             args += tuple(kwargs.pop(n) for n in inputs[len(args):] if n in kwargs)
         result = cls._finish(op(*args, **kwargs) if kwargs else op(*args))

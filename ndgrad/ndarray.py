@@ -17,6 +17,17 @@ _SCALARS = (numbers.Number, np.generic)
 _GRAD_REQS = ("write", "add", "null")
 
 
+# NumPy ufunc names that differ from the registry's op names.
+_UFUNC_ALIASES = {"true_divide": "divide", "less": "lesser", "less_equal": "lesser_equal",
+                  "absolute": "abs"}
+
+
+def _ufunc_op(ufunc):
+    from ndgrad.ops.registry import REGISTRY
+    spec = REGISTRY.get(_UFUNC_ALIASES.get(ufunc.__name__, ufunc.__name__))
+    return spec.op if spec is not None and len(spec.inputs) == ufunc.nin else None
+
+
 def _needs_grad(x):
     return isinstance(x, _engine.Array) and x._node is not None and x._node.needs_grad
 
@@ -65,7 +76,17 @@ class ArrayBase(_engine.Array):
     namespace's conventions.
     """
     __slots__ = ()
-    __array_ufunc__ = None  # NumPy defers to our operators instead of looping over us
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """NumPy ufuncs on ndgrad arrays run the registered op of the same name, so
+        ``numpy_array * x`` and ``np.exp(x)`` are recorded like ``nd.exp(x)``."""
+        op = _ufunc_op(ufunc) if method == "__call__" and not kwargs else None
+        if op is None:
+            raise TypeError(
+                f"numpy.{ufunc.__name__}{'.' + method if method != '__call__' else ''} "
+                "cannot record gradients of ndgrad arrays: use the ndgrad function of "
+                "that name, or x.asnumpy() for a plain NumPy copy")
+        return self._finish(op(*inputs))
 
     # ---- construction -------------------------------------------------------
     @classmethod
