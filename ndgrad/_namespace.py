@@ -37,6 +37,7 @@ def _signature(spec):
 
 def make_function(spec, name, cls):
     op, inputs, adapter = spec.op, spec.inputs, spec.nd_args
+    title = name  # the MXNet-style `name=` argument below shadows `name`
 
     def function(*args, out=None, name=None, ctx=None, **kwargs):
         if ctx is not None:
@@ -45,7 +46,7 @@ def make_function(spec, name, cls):
             try:
                 args, kwargs = adapter(*args, **kwargs)
             except (ValueError, IndexError) as e:  # name the function, as ops do
-                raise type(e)(str(e) if str(e).startswith(name) else f"{name}: {e}") \
+                raise type(e)(str(e) if str(e).startswith(title) else f"{title}: {e}") \
                     from None
         elif kwargs and len(args) < len(inputs):
             args += tuple(kwargs.pop(n) for n in inputs[len(args):] if n in kwargs)

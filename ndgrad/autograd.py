@@ -118,7 +118,10 @@ def _head_grads(heads, head_grads, graph):
             if not graph:
                 g = g._data
         else:
-            g = np.asarray(g, dtype=h._data.dtype)
+            g = np.asarray(g)
+        if np.dtype(g.dtype).kind not in "biuf":
+            raise TypeError(f"backward: head gradient {k} has dtype {g.dtype}; it must "
+                            "be real numbers (it is cast to the head's dtype)")
         if g.shape != h._data.shape:
             raise ValueError(f"backward: head gradient {k} has shape {g.shape}, but its "
                              f"head has shape {h._data.shape}; they must be equal")
