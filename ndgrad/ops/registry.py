@@ -46,13 +46,17 @@ class OpSpec:
     test: GradTest = None  # None: not differentiable, or tested by hand (says where)
     nd_args: object = None   # adapter: MXNet's arguments -> (args, kwargs) of the op
     variadic: bool = False
+    np: tuple = ()           # names in ndgrad.np ("linalg.norm" for a submodule)
+    npx: tuple = ()          # names in ndgrad.npx
+    np_args: object = None   # adapters of np / npx names: one function, or a dict
+    npx_args: object = None  # giving one per (full) name
 
 
 REGISTRY = {}
 
 
 def defop(name, forward, vjps=(), *, inputs=("data",), nd=(), doc=None, test=None,
-          nd_args=None, **flags):
+          nd_args=None, np=(), npx=(), np_args=None, npx_args=None, **flags):
     """Register an op and return its engine ``Op`` (callable on arrays or raw data).
 
     vjps  -- one function per input, ``vjp(g, ans, *inputs, **kwargs)`` giving the
@@ -61,6 +65,9 @@ def defop(name, forward, vjps=(), *, inputs=("data",), nd=(), doc=None, test=Non
     nd_args -- for ops whose ``nd`` function takes MXNet's own arguments (axis
              codes, transpose flags...): a function with that signature returning
              the op's ``(args, kwargs)``.
+    np, npx -- its names in ndgrad.np and ndgrad.npx. Ops take NumPy-style keyword
+             arguments, so most np names need no adapter; ``np_args``/``npx_args``
+             translate where NumPy's (or npx's) signature differs, like ``nd_args``.
     flags -- save_inputs / save_output / view / variadic / differentiable, see Op.
     """
     if name in REGISTRY:
@@ -68,7 +75,9 @@ def defop(name, forward, vjps=(), *, inputs=("data",), nd=(), doc=None, test=Non
     op = Op(name, forward, vjps, **flags)
     REGISTRY[name] = OpSpec(op=op, inputs=tuple(inputs), nd=tuple(nd),
                             doc=doc or forward.__doc__ or "", test=test,
-                            nd_args=nd_args, variadic=flags.get("variadic", False))
+                            nd_args=nd_args, variadic=flags.get("variadic", False),
+                            np=tuple(np), npx=tuple(npx), np_args=np_args,
+                            npx_args=npx_args)
     return op
 
 
