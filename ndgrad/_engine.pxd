@@ -53,6 +53,7 @@ cdef class OpNode(Node):
     cdef bint multi                    # forward returned a tuple
     cdef readonly bint released
     cdef public object trace           # where the op was recorded (anomaly mode)
+    cdef public dict retained          # output index -> gradient kept by retain_grad
 
 
 cdef class Array:

@@ -92,9 +92,36 @@ cdef class OpNode(Node):
     def __repr__(self):
         return f"<OpNode {self.op.name}{' (freed)' if self.released else ''}>"
 
+    # Read-only views for graph inspection (ndgrad.graph); nodes never hold arrays.
     @property
     def input_nodes(self):
         return self.parents
+
+    @property
+    def input_indices(self):
+        return self.parent_idx
+
+    @property
+    def input_meta(self):
+        """Per input: Meta (shape, dtype) of an array, None for a non-array argument."""
+        return self.in_meta
+
+    @property
+    def output_meta(self):
+        return self.out_meta
+
+    @property
+    def attrs(self):
+        return dict(self.kwargs) if self.kwargs else {}
+
+    @property
+    def constants(self):
+        """Per input: the non-array argument (a scalar...), None for arrays; None
+        altogether once the graph is freed."""
+        if self.inputs is None:
+            return None
+        return tuple([None if m is not None else x
+                      for m, x in zip(self.in_meta, self.inputs)])
 
 
 # Arithmetic operators live here, in C, because they are the hottest path of all.
@@ -259,13 +286,21 @@ cdef _record(Op op, tuple args, list raw, dict kwargs, tuple outs, list wrapped,
         a._index = i
 
 
-# Set by ndgrad.autograd's anomaly mode: returns the forward traceback to keep.
-_anomaly_hook = None
+# Set by ndgrad.autograd's anomaly mode: ``hook()`` returns the forward traceback to
+# keep on each recorded node; ``check(node, i, g)`` inspects each gradient a VJP makes.
+cdef object _anomaly_hook = None
+cdef object _anomaly_check = None
 
 
-def set_anomaly_hook(hook):
-    global _anomaly_hook
+def set_anomaly_hook(hook, check=None):
+    global _anomaly_hook, _anomaly_check
     _anomaly_hook = hook
+    _anomaly_check = check
+
+
+def pass_id():
+    """The number of the latest backward pass (tells passes apart)."""
+    return _pass_id
 
 
 cdef object _zeros(Meta meta, type cls, bint graph):
@@ -427,6 +462,8 @@ cdef _run_node(OpNode node, bint graph, list ready):
                 else:
                     gi = vjp(g, ans, *ins, **node.kwargs)
             if gi is not None:
+                if _anomaly_check is not None:
+                    _anomaly_check(node, i, gi)
                 _accumulate(p, node.parent_idx[i], _fit(node, i, gi, graph),
                             _n_outputs(p))
         p.deps -= 1
@@ -479,6 +516,7 @@ def run_backward(list heads, list head_grads, bint retain_graph=False,
     cdef list order = _topo(head_nodes, targets)
     cdef list ready = []
     cdef list delivered = []
+    cdef list kept = []             # (node, gradients) of outputs under retain_grad
     cdef list results = [None] * (len(variables) if variables is not None else 0)
     try:
         for k in range(len(heads)):
@@ -499,6 +537,8 @@ def run_backward(list heads, list head_grads, bint retain_graph=False,
                     delivered.append((node, node.grads[0] if node.grads else None))
                 node.grads = None
             else:
+                if targets is None and (<OpNode>node).retained is not None:
+                    kept.append((node, list(node.grads) if node.grads else None))
                 _run_node(<OpNode>node, create_graph, ready)
     finally:
         for node in order:
@@ -506,6 +546,8 @@ def run_backward(list heads, list head_grads, bint retain_graph=False,
             node.deps = 0
     for node, g in delivered:
         _deliver(<VarNode>node, g)
+    for node, gs in kept:
+        _keep(<OpNode>node, gs)
     if not retain_graph:
         for node in order:
             if isinstance(node, OpNode) and node.useful:
@@ -517,6 +559,17 @@ def run_backward(list heads, list head_grads, bint retain_graph=False,
             z = np.zeros_like((<Array>v)._data)
             results[k] = _wrap(type(v), z, None, 0) if create_graph else z
     return results
+
+
+cdef _keep(OpNode node, list gs):
+    """Store a copy of the gradient that reached each retained output (zeros if none)."""
+    for idx in node.retained:
+        g = gs[idx] if gs is not None else None
+        if g is None:
+            data = np.zeros(node.out_meta[idx].shape, dtype=node.out_meta[idx].dtype)
+        else:
+            data = np.array(g._data if isinstance(g, Array) else g, copy=True)
+        node.retained[idx] = _wrap(node.cls, data, None, 0)
 
 
 cdef _deliver(VarNode node, object g):

@@ -11,7 +11,9 @@ from ndgrad._state import flags
 
 __all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording",
            "is_training", "set_recording", "set_training", "mark_variables",
-           "backward", "grad", "AutogradError"]
+           "backward", "grad", "AutogradError", "Function", "get_symbol",
+           "retain_grad", "detect_anomaly", "set_detect_anomaly",
+           "is_anomaly_enabled", "AnomalyError", "vjp", "jacobian", "hessian", "hvp"]
 
 
 def set_recording(is_recording):
@@ -185,3 +187,57 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
                type(v)._wrap(r if r.flags.writeable else r.copy())
                for r, v in zip(results, variables)]
     return results[0] if single else results
+
+
+def retain_grad(array):
+    """Keep the gradient that reaches ``array``, an array computed inside
+    ``record()``, so that ``array.grad`` reads it after ``backward``.
+
+    Each ``backward`` then writes (overwrites) that gradient; ``grad()`` does not
+    touch it. Unlike ``attach_grad`` this does not cut ``array`` from what it was
+    computed from. On a variable it changes nothing (its ``.grad`` is already kept).
+
+        >>> from ndgrad import autograd, nd
+        >>> x = nd.array([1.0, 2.0])
+        >>> x.attach_grad()
+        >>> with autograd.record():
+        ...     y = x * x
+        ...     autograd.retain_grad(y)
+        ...     z = (y * 3).sum()
+        >>> z.backward()
+        >>> y.grad.asnumpy().tolist(), x.grad.asnumpy().tolist()
+        ([3.0, 3.0], [6.0, 12.0])
+    """
+    node = getattr(array, "_node", None)
+    if node is None:
+        raise AutogradError(
+            "retain_grad: this array is not part of a recorded graph; compute it "
+            "inside `with autograd.record():` from arrays with attach_grad()")
+    if isinstance(node, _engine.OpNode):
+        if node.retained is None:
+            node.retained = {}
+        node.retained.setdefault(array._index, None)
+
+
+def get_symbol(x):
+    """The computation recorded above ``x`` (an array, or a list of arrays) as a
+    ``ndgrad.graph.Graph``: ``list_arguments()``, ``list_outputs()``, ``str()`` and
+    ``to_dot()`` (Graphviz text). Call it before backward frees the graph.
+
+        >>> from ndgrad import autograd, nd
+        >>> x = nd.array([1.0, 2.0])
+        >>> x.attach_grad()
+        >>> with autograd.record():
+        ...     y = nd.exp(x) + x
+        >>> g = autograd.get_symbol(y)
+        >>> g.list_arguments(), g.list_outputs()
+        (['var0'], ['node_1_output'])
+    """
+    from ndgrad import graph
+    return graph.build(_as_list(x))
+
+
+from ndgrad.anomaly import (AnomalyError, detect_anomaly, is_anomaly_enabled,  # noqa: E402
+                            set_detect_anomaly)
+from ndgrad.function import Function  # noqa: E402
+from ndgrad.functional import hessian, hvp, jacobian, vjp  # noqa: E402

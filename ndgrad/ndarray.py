@@ -118,9 +118,20 @@ class ArrayBase(_engine.Array):
 
     @property
     def grad(self):
-        """The gradient buffer of a variable (see attach_grad), or None."""
+        """The gradient buffer of a variable (see attach_grad), the gradient kept
+        by retain_grad() after backward, or None."""
         node = self._node
-        return node.grad if isinstance(node, _engine.VarNode) else None
+        if isinstance(node, _engine.VarNode):
+            return node.grad
+        if node is not None and node.retained is not None:
+            return node.retained.get(self._index)
+        return None
+
+    def retain_grad(self):
+        """Keep the gradient backward computes for this intermediate array in
+        ``.grad`` (see autograd.retain_grad); it stays linked to its inputs."""
+        from ndgrad import autograd
+        autograd.retain_grad(self)
 
     @property
     def grad_req(self):
