@@ -14,9 +14,10 @@ from ndgrad._engine import AutogradError
 from ndgrad._version import __version__
 from ndgrad.context import Context, cpu, current_context, gpu
 from ndgrad.ndarray import NDArray
+from ndgrad import numpy as np, numpy_extension as npx  # noqa: E402  (after nd)
 
 # MXNet code catches MXNetError; ndgrad's autograd misuse errors are of that class.
 MXNetError = AutogradError
 
-__all__ = ["autograd", "nd", "random", "cpu", "gpu", "current_context", "Context",
-           "NDArray", "AutogradError", "MXNetError", "__version__"]
+__all__ = ["autograd", "nd", "np", "npx", "random", "cpu", "gpu", "current_context",
+           "Context", "NDArray", "AutogradError", "MXNetError", "__version__"]

@@ -1,7 +1,7 @@
 """Generate a namespace's functions from the op registry.
 
-Each function binds the namespace's argument names, checks ``ctx``, calls the op and
-hands the result to the array class's ``_finish`` (its flavour's conventions), writing
+Each function binds the namespace's argument names, checks ``ctx`` and has the array
+class's ``_apply`` call the op (with its flavour's conventions), writing
 into ``out=`` if given. Nothing here knows any op's math.
 """
 import inspect
@@ -12,9 +12,9 @@ from ndgrad import context
 from ndgrad.ops.registry import REGISTRY
 
 
-def _signature(spec):
+def _signature(spec, adapter):
     """The signature help() shows: the adapter's or the forward's, or the inputs."""
-    fn = spec.nd_args or spec.op.forward
+    fn = adapter or spec.op.forward
     if isinstance(fn, np.ufunc):  # a ufunc's own names and options are not ours
         params = [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD)
                   for n in spec.inputs]
@@ -35,8 +35,8 @@ def _signature(spec):
     return inspect.Signature(params)
 
 
-def make_function(spec, name, cls):
-    op, inputs, adapter = spec.op, spec.inputs, spec.nd_args
+def make_function(spec, name, cls, adapter):
+    op, inputs = spec.op, spec.inputs
     title = name  # the MXNet-style `name=` argument below shadows `name`
 
     def function(*args, out=None, name=None, ctx=None, **kwargs):
@@ -50,7 +50,7 @@ def make_function(spec, name, cls):
                     from None
         elif kwargs and len(args) < len(inputs):
             args += tuple(kwargs.pop(n) for n in inputs[len(args):] if n in kwargs)
-        result = cls._finish(op(*args, **kwargs) if kwargs else op(*args))
+        result = cls._apply(op, args, kwargs)
         if out is None:
             return result
         out[:] = result
@@ -58,18 +58,21 @@ def make_function(spec, name, cls):
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = spec.doc
-    function.__signature__ = _signature(spec)
+    function.__signature__ = _signature(spec, adapter)
     return function
 
 
 def populate(namespace, submodules, cls, flavour="nd"):
     """Fill ``namespace`` (a module's globals) and its ``submodules`` (name -> module)
-    with a function per name the registry gives for ``flavour``."""
+    with a function per name the registry gives for ``flavour`` ('nd', 'np', 'npx'),
+    each with the op's adapter for that flavour (``<flavour>_args``), if any."""
     for spec in REGISTRY.values():
+        adapters = getattr(spec, flavour + "_args")
         for full in getattr(spec, flavour):
             module, _, name = full.rpartition(".")
             target = vars(submodules[module]) if module else namespace
-            fn = make_function(spec, name, cls)
+            adapter = adapters.get(full) if isinstance(adapters, dict) else adapters
+            fn = make_function(spec, name, cls, adapter)
             fn.__module__ = target["__name__"]
             target[name] = fn
             target.setdefault("__all__", []).append(name)

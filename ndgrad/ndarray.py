@@ -158,6 +158,23 @@ class ArrayBase(_engine.Array):
         """A NumPy copy of the data."""
         return self._data.copy()
 
+    def as_nd_ndarray(self):
+        """This array as an ``nd`` NDArray: the same data and the same place in the
+        recorded graph (gradients flow through the conversion)."""
+        return self._as(NDArray)
+
+    def as_np_ndarray(self):
+        """This array as an ``ndgrad.np.ndarray``: the same data and graph link."""
+        from ndgrad.numpy import ndarray
+        return self._as(ndarray)
+
+    def _as(self, cls):
+        if type(self) is cls:
+            return self
+        out = cls._wrap(self._data)
+        out._node, out._index, out._version = self._node, self._index, _engine_version(self)
+        return out
+
     @property
     def shape(self):
         return self._data.shape
@@ -295,6 +312,11 @@ class ArrayBase(_engine.Array):
     def _finish(cls, result):
         """Apply the flavour's conventions to an op's result (hook for subclasses)."""
         return result
+
+    @classmethod
+    def _apply(cls, op, args, kwargs):
+        """Call ``op`` for a namespace function of this flavour (hook for subclasses)."""
+        return cls._finish(op(*args, **kwargs) if kwargs else op(*args))
 
 
 def _engine_version(a):

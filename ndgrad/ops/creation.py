@@ -3,6 +3,7 @@ import numpy as np
 
 from ndgrad import random as _random
 from ndgrad._engine import Array
+from ndgrad.ops import np_conventions as npc
 from ndgrad.ops.registry import defop
 
 DEFAULT_DTYPE = np.float32
@@ -89,18 +90,21 @@ def _ones_like(data):
     return np.ones_like(data)
 
 
-def _creator(name, forward, nd=None, inputs=()):
-    return defop(name, forward, inputs=inputs, nd=nd or (name,), differentiable=False)
+def _creator(name, forward, nd=None, inputs=(), **names):
+    return defop(name, forward, inputs=inputs, nd=nd or (name,), differentiable=False,
+                 **names)
 
 
 array = defop("array", _array, inputs=("source_array",), nd=("array",), nd_args=_nd_array,
+               np=("array", "asarray"), np_args=npc.array,
                doc=_array.__doc__, differentiable=False)
-arange = _creator("arange", _arange)
-zeros = _creator("zeros", _zeros)
-ones = _creator("ones", _ones)
-full = _creator("full", _full)
-zeros_like = _creator("zeros_like", _zeros_like, inputs=("data",))
-ones_like = _creator("ones_like", _ones_like, inputs=("data",))
+arange = _creator("arange", _arange, np=("arange",), np_args=npc.arange)
+zeros = _creator("zeros", _zeros, np=("zeros", "empty"), np_args=npc.of_shape)
+ones = _creator("ones", _ones, np=("ones",), np_args=npc.of_shape)
+full = _creator("full", _full, np=("full",), np_args=npc.full)
+zeros_like = _creator("zeros_like", _zeros_like, inputs=("data",),
+                      np=("zeros_like", "empty_like"))
+ones_like = _creator("ones_like", _ones_like, inputs=("data",), np=("ones_like",))
 
 
 def _normal(loc=0.0, scale=1.0, shape=None, dtype=None):
@@ -120,6 +124,11 @@ def _randint(low, high, shape=None, dtype=None):
     return _random.generator().integers(low, high, _shape(shape)).astype(dtype or np.int32)
 
 
-normal = _creator("random_normal", _normal, nd=("random.normal", "random_normal"))
-uniform = _creator("random_uniform", _uniform, nd=("random.uniform", "random_uniform"))
-randint = _creator("random_randint", _randint, nd=("random.randint",))
+normal = _creator("random_normal", _normal, nd=("random.normal", "random_normal"),
+                  np=("random.normal", "random.randn"),
+                  np_args={"random.normal": npc.normal, "random.randn": npc.randn})
+uniform = _creator("random_uniform", _uniform, nd=("random.uniform", "random_uniform"),
+                   np=("random.uniform", "random.rand"),
+                   np_args={"random.uniform": npc.uniform, "random.rand": npc.rand})
+randint = _creator("random_randint", _randint, nd=("random.randint",),
+                   np=("random.randint",), np_args=npc.randint)

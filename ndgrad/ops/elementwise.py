@@ -15,8 +15,9 @@ from ndgrad.ops.registry import GradTest, defop
 BINARY = ("lhs", "rhs")
 
 
-def _binary(name, fwd, vjps, doc, *, domain=((-2.0, 2.0),), distinct=False, **flags):
-    return defop(name, fwd, vjps, inputs=BINARY, nd=(name,), doc=doc,
+def _binary(name, fwd, vjps, doc, *, domain=((-2.0, 2.0),), distinct=False,
+            np_names=None, **flags):
+    return defop(name, fwd, vjps, inputs=BINARY, nd=(name,), np=np_names or (name,), doc=doc,
                  test=GradTest("broadcast", domain=domain, distinct=distinct), **flags)
 
 
@@ -32,6 +33,7 @@ multiply = _binary("multiply", np.multiply,
 divide = _binary("divide", np.true_divide,
                  (lambda g, ans, a, b: g / b, lambda g, ans, a, b: -g * a / (b * b)),
                  "Elementwise true division with broadcasting.",
+                 np_names=("divide", "true_divide"),
                  domain=((-2.0, 2.0), (0.5, 2.0)))
 
 
@@ -54,25 +56,28 @@ minimum = _binary("minimum", np.minimum,
                   "Elementwise minimum; ties send the gradient to lhs.", distinct=True)
 
 
-def _compare(name, ufunc, symbol):
+def _compare(name, ufunc, symbol, np_name=None):
     def forward(lhs, rhs, dtype=None):
         out = ufunc(lhs, rhs)
         return out if dtype is None else out.astype(dtype)
     forward.__doc__ = (f"1 where lhs {symbol} rhs, else 0 (with broadcasting). Not "
                        "differentiable: no gradient flows through it.")
-    return defop(name, forward, inputs=BINARY, nd=(name,), differentiable=False)
+    return defop(name, forward, inputs=BINARY, nd=(name,), np=(np_name or name,),
+                 differentiable=False)
 
 
 equal = _compare("equal", np.equal, "==")
 not_equal = _compare("not_equal", np.not_equal, "!=")
 greater = _compare("greater", np.greater, ">")
 greater_equal = _compare("greater_equal", np.greater_equal, ">=")
-lesser = _compare("lesser", np.less, "<")
-lesser_equal = _compare("lesser_equal", np.less_equal, "<=")
+lesser = _compare("lesser", np.less, "<", np_name="less")
+lesser_equal = _compare("lesser_equal", np.less_equal, "<=", np_name="less_equal")
 
 
-def _unary(name, fwd, vjp, doc, *, domain=(-2.0, 2.0), avoid=(), **flags):
-    return defop(name, fwd, (vjp,), nd=(name,), doc=doc,
+def _unary(name, fwd, vjp, doc, *, domain=(-2.0, 2.0), avoid=(),
+           np_names=None, **flags):
+    return defop(name, fwd, (vjp,), nd=(name,), np=(name,) if np_names is None else np_names,
+                 doc=doc,
                  test=GradTest("elementwise", domain=(domain,), avoid=avoid), **flags)
 
 
@@ -121,11 +126,13 @@ def _sigmoid(x):
 
 
 sigmoid = _unary("sigmoid", _sigmoid, lambda g, ans, x: sigmoid_grad(g, ans),
-                 _sigmoid.__doc__, save_inputs=False, save_output=True)
+                 _sigmoid.__doc__, np_names=(), npx=("sigmoid",), save_inputs=False,
+                 save_output=True)
 relu = _unary("relu", lambda x: np.maximum(x, 0), lambda g, ans, x: relu_grad(g, ans),
-              "max(x, 0), elementwise.", avoid=(0.0,), save_inputs=False,
+              "max(x, 0), elementwise.", avoid=(0.0,), np_names=(), npx=("relu",),
+              save_inputs=False,
               save_output=True)
-sign = defop("sign", np.sign, nd=("sign",), differentiable=False,
+sign = defop("sign", np.sign, nd=("sign",), np=("sign",), differentiable=False,
              doc="-1, 0 or 1 by the sign of x. Its gradient is zero, as in MXNet.")
 abs = _unary("abs", np.abs, lambda g, ans, x: g * sign(x), "Absolute value, elementwise.",
-             avoid=(0.0,))
+             avoid=(0.0,), np_names=("abs", "absolute"))

@@ -2,6 +2,7 @@
 import numpy as np
 
 from ndgrad.ops.registry import GradTest, defop
+from ndgrad.ops import np_conventions as npc
 from ndgrad.ops.shape import transpose
 
 
@@ -68,4 +69,7 @@ def _nd_dot(lhs, rhs, transpose_a=False, transpose_b=False):
 
 tensordot = defop("tensordot", _tensordot, (_grad_lhs, _grad_rhs), inputs=("lhs", "rhs"),
                   nd=("dot",), nd_args=_nd_dot, doc=_nd_dot.__doc__,
+                  np=("dot", "tensordot", "inner", "outer", "vdot"),
+                  np_args={"dot": npc.dot, "tensordot": npc.tensordot, "inner": npc.inner,
+                           "outer": npc.outer, "vdot": npc.vdot},
                   test=GradTest("matrix"))

@@ -2,6 +2,7 @@
 import numpy as np
 
 from ndgrad.ops.registry import GradTest, defop
+from ndgrad.ops import np_conventions as npc
 from ndgrad.ops.shape import broadcast_to, reshape
 
 _REDUCE = GradTest("reduce")
@@ -72,12 +73,14 @@ def _nd_norm(data, ord=2, axis=None, keepdims=False):
 
 
 sum = defop("sum", _sum, (lambda g, ans, x, axis=None, keepdims=False: _spread(g, x, axis),),
-            nd=("sum",), nd_args=_nd_axes, doc=_sum.__doc__, save_inputs=False,
+            nd=("sum",), nd_args=_nd_axes, np=("sum",), doc=_sum.__doc__, save_inputs=False,
             test=_REDUCE)
 mean = defop("mean", _mean,
              (lambda g, ans, x, axis=None, keepdims=False: _spread(g, x, axis) / _count(x, axis),),
-             nd=("mean",), nd_args=_nd_axes, doc=_mean.__doc__, save_inputs=False,
+             nd=("mean",), nd_args=_nd_axes, np=("mean",), doc=_mean.__doc__,
+             save_inputs=False,
              test=_REDUCE)
 norm = defop("norm", _norm, (_norm_vjp,), nd=("norm",), nd_args=_nd_norm,
+             np=("linalg.norm",), np_args=npc.norm,
              doc=_norm.__doc__, save_output=True,
              test=GradTest("reduce", avoid=(0.0,)))

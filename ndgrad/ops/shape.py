@@ -7,6 +7,7 @@ import numpy as np
 
 from ndgrad import _engine, _kernels
 from ndgrad.ops.registry import GradTest, defop
+from ndgrad.ops import np_conventions as npc
 
 
 def _reshape(data, shape):
@@ -58,6 +59,9 @@ def _nd_reshape(data, shape=None, reverse=False):
 
 reshape = defop("reshape", _reshape, (lambda g, ans, x, shape: reshape(g, x.shape),),
                 nd=("reshape",), nd_args=_nd_reshape, doc=_reshape.__doc__,
+                np=("reshape", "ravel", "squeeze"), npx=("reshape",),
+                np_args={"reshape": npc.reshape, "ravel": npc.ravel, "squeeze": npc.squeeze},
+                npx_args=npc.npx_reshape,
                 save_inputs=False, view=True,
                 test=GradTest("custom"))
 
@@ -76,6 +80,8 @@ def _inverse_axes(axes, ndim):
 transpose = defop("transpose", _transpose,
                   (lambda g, ans, x, axes=None: transpose(g, _inverse_axes(axes, x.ndim)),),
                   nd=("transpose",), nd_args=lambda data, axes=(): ((data,), {"axes": tuple(axes) or None}),
+                  np=("transpose", "swapaxes", "moveaxis"),
+                  np_args={"swapaxes": npc.swapaxes, "moveaxis": npc.moveaxis},
                   doc=_transpose.__doc__, save_inputs=False, view=True,
                   test=GradTest("elementwise"))
 
@@ -92,7 +98,8 @@ def _sum_to(data, shape):
 
 broadcast_to = defop("broadcast_to", _broadcast_to,
                      (lambda g, ans, x, shape: sum_to(g, x.shape),),
-                     nd=("broadcast_to",), doc=_broadcast_to.__doc__, save_inputs=False,
+                     nd=("broadcast_to",), np=("broadcast_to",), doc=_broadcast_to.__doc__,
+                     save_inputs=False,
                      test=GradTest("custom"))
 sum_to = defop("_sum_to", _sum_to, (lambda g, ans, x, shape: broadcast_to(g, x.shape),),
                doc=_sum_to.__doc__, save_inputs=False, test=GradTest("custom"))
@@ -105,6 +112,7 @@ def _expand_dims(data, axis):
 
 expand_dims = defop("expand_dims", _expand_dims,
                     (lambda g, ans, x, axis: reshape(g, x.shape),), nd=("expand_dims",),
+                    np=("expand_dims",),
                     doc=_expand_dims.__doc__, save_inputs=False, view=True,
                     test=GradTest("elementwise", kwargs={"axis": 0}))
 
@@ -124,7 +132,8 @@ def _copy(data):
     return data.copy()
 
 
-copy = defop("copy", _copy, (lambda g, ans, x: g,), nd=("copy",), doc=_copy.__doc__,
+copy = defop("copy", _copy, (lambda g, ans, x: g,), nd=("copy",), np=("copy",),
+             doc=_copy.__doc__,
              save_inputs=False, test=GradTest("elementwise"))
 
 

@@ -1,0 +1,205 @@
+"""``ndgrad.np.ndarray``: the array of the np namespace, with NumPy's semantics.
+
+Results may be 0-d, comparisons give bool arrays, ``dtype`` is a NumPy dtype, and
+dtypes mix the way MXNet's np does: NumPy's promotion, except that integers (or bools)
+meeting floats take that float type (int32 + float32 is float32, not float64), and a
+float computed from integers alone has the default float dtype (float32).
+"""
+import numpy as np
+
+from ndgrad import _engine
+from ndgrad.ndarray import ArrayBase, index_key  # noqa: F401
+from ndgrad.ops import elementwise as ew
+from ndgrad.ops import shape as sh
+from ndgrad.ops.np_conventions import axis_tuple, default_float
+
+# MXNet shows the dtype of every array except float32 (its default) and bool ones.
+_HIDDEN_DTYPES = (np.dtype(np.float32), np.dtype(bool))
+
+
+def _repr(data):
+    prefix = "array("
+    if data.size == 0 and data.shape != (0,):
+        body = f"[], shape={data.shape}"
+    else:
+        body = np.array2string(data, separator=", ", prefix=prefix, suffix=")")
+    if data.dtype in _HIDDEN_DTYPES:
+        return f"{prefix}{body})"
+    extra = f"dtype={data.dtype.name}"
+    last = body.rsplit("\n", 1)[-1]
+    # As NumPy does: the dtype goes on its own line when the last one would overflow.
+    sep = ", " if len(prefix) * (last is body) + len(last) + len(extra) + 3 <= 75 \
+        else ",\n" + " " * len(prefix)
+    return f"{prefix}{body}{sep}{extra})"
+
+
+def _dtype_of(x):
+    if isinstance(x, _engine.Array):
+        return x._data.dtype
+    return x.dtype if isinstance(x, np.ndarray) else None
+
+
+def settle(result, inputs):
+    """Give a floating-point ``result`` the dtype MXNet's np gives it: the promoted
+    float type of the float ``inputs``, or the default float dtype if they are all
+    integers or bools (NumPy would widen both to float64). Recorded: differentiable."""
+    if isinstance(result, (tuple, list)):
+        return type(result)(settle(r, inputs) for r in result)
+    dtype = result._data.dtype
+    if dtype.kind != "f":
+        return result
+    dtypes = [d for d in map(_dtype_of, inputs) if d is not None]
+    if not dtypes or dtype in dtypes:
+        return result
+    floats = [d for d in dtypes if d.kind == "f"]
+    target = np.result_type(*floats) if floats else default_float()
+    return sh.astype(result, dtype=target) if target != dtype else result
+
+
+def _check_flavour(args):
+    for a in args:
+        if isinstance(a, ArrayBase) and not isinstance(a, ndarray):
+            raise TypeError(
+                f"an {type(a).__name__} (nd flavour) was passed to a function of "
+                "ndgrad.np; convert it with x.as_np_ndarray() (or the np array with "
+                "as_nd_ndarray() to stay in nd)")
+        if isinstance(a, (list, tuple)):
+            _check_flavour(a)
+
+
+def _binary(name, reflected=False):
+    engine_method = getattr(_engine.Array, name)
+
+    def method(self, other):
+        if isinstance(other, ArrayBase) and not isinstance(other, ndarray):
+            _check_flavour((other,))
+        out = engine_method(self, other)
+        if out is NotImplemented or out._data.dtype is self._data.dtype:
+            return out
+        return settle(out, (self, other))
+    method.__name__ = name
+    return method
+
+
+def _compare(op):
+    def method(self, other):
+        if other is None:
+            return NotImplemented
+        _check_flavour((other,))
+        return op(self, other)
+    return method
+
+
+def _inplace(name):
+    binary = _binary(name.replace("__i", "__", 1))
+
+    def method(self, other):
+        result = binary(self, other)
+        if result is NotImplemented:
+            return result
+        return self._write(result)
+    return method
+
+
+class ndarray(ArrayBase):
+    """An n-dimensional array of ``ndgrad.np``, printed as MXNet's np prints it.
+
+        >>> from ndgrad import np
+        >>> x = np.arange(4)
+        >>> x
+        array([0., 1., 2., 3.])
+        >>> print(x * 2)
+        [0. 2. 4. 6.]
+    """
+    __slots__ = ()
+
+    @classmethod
+    def _finish(cls, result):
+        if isinstance(result, (tuple, list)):
+            return type(result)(cls._finish(r) for r in result)
+        if not isinstance(result, _engine.Array):
+            result = cls._wrap(np.asarray(result))
+        return result
+
+    @classmethod
+    def _apply(cls, op, args, kwargs):
+        _check_flavour(args)
+        if "axis" in kwargs:
+            kwargs["axis"] = axis_tuple(kwargs["axis"])
+        result = cls._finish(op(*args, **kwargs) if kwargs else op(*args))
+        if "dtype" in kwargs:  # an explicit dtype is what the caller asked for
+            return result
+        return settle(result, args)
+
+    def __repr__(self):
+        return _repr(self._data)
+
+    def __str__(self):
+        return str(self._data)
+
+    def __format__(self, spec):
+        return format(self._data, spec)
+
+    def __array__(self, dtype=None, copy=None):
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    # ---- operators with np's dtype rules and flavour checks ------------------------
+    __add__ = _binary("__add__")
+    __radd__ = _binary("__radd__")
+    __sub__ = _binary("__sub__")
+    __rsub__ = _binary("__rsub__")
+    __mul__ = _binary("__mul__")
+    __rmul__ = _binary("__rmul__")
+    __truediv__ = _binary("__truediv__")
+    __rtruediv__ = _binary("__rtruediv__")
+    __pow__ = _binary("__pow__")
+    __rpow__ = _binary("__rpow__")
+    __iadd__ = _inplace("__iadd__")
+    __isub__ = _inplace("__isub__")
+    __imul__ = _inplace("__imul__")
+    __itruediv__ = _inplace("__itruediv__")
+    __eq__ = _compare(ew.equal)
+    __ne__ = _compare(ew.not_equal)
+    __gt__ = _compare(ew.greater)
+    __ge__ = _compare(ew.greater_equal)
+    __lt__ = _compare(ew.lesser)
+    __le__ = _compare(ew.lesser_equal)
+    __hash__ = None
+
+    # ---- attributes and conversions ---------------------------------------------
+    @property
+    def dtype(self):
+        """The NumPy dtype: ``x.dtype == numpy.float32`` holds."""
+        return self._data.dtype
+
+    @property
+    def T(self):
+        return self.transpose()
+
+    def item(self, *args):
+        """The value of a one-element array (or of the element ``args`` pick) as a
+        Python scalar."""
+        return self._data.item(*args)
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def astype(self, dtype, copy=True):
+        """The data cast to ``dtype`` (recorded: the gradient is cast back)."""
+        if not copy and np.dtype(dtype) == self._data.dtype:
+            return self
+        return sh.astype(self, dtype=np.dtype(dtype))
+
+    def reshape(self, *shape, order="C"):
+        """``x.reshape(3, 4)`` or ``x.reshape((3, 4))``; -1 infers one dimension."""
+        from ndgrad import np as _np
+        if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
+            shape = shape[0]
+        return _np.reshape(self, shape, order=order)
+
+    def transpose(self, *axes):
+        """Permute the axes: ``x.transpose(1, 0)``, ``x.transpose((1, 0))`` or reversed."""
+        from ndgrad import np as _np
+        if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
+            axes = axes[0]
+        return _np.transpose(self, tuple(axes) or None)
