@@ -89,8 +89,10 @@ class Function:
         """Link the outputs to the graph through one op whose VJP is ``backward``."""
         self._cls, self._n_inputs = type(inputs[0]), len(inputs)
         self._plan = tuple(_origin(t, inputs, outputs) for t in self.saved_tensors)
-        raw = outputs[0]._data if single else tuple(y._data for y in outputs)
-        op = _engine.Op(self._name, lambda *_: raw, (self._vjp,), variadic=True,
+        # The forward already ran: the op's forward hands its results over, once
+        # (so the op does not keep them alive afterwards).
+        box = [outputs[0]._data if single else tuple(y._data for y in outputs)]
+        op = _engine.Op(self._name, lambda *_: box.pop(), (self._vjp,), variadic=True,
                         save_inputs=any(kind == "input" for kind, _ in self._plan),
                         save_output=any(kind == "output" for kind, _ in self._plan))
         return _engine.apply(op, inputs, {})

@@ -35,7 +35,7 @@ def test_third_derivative_of_every_op(name, data):
     spec = differentiable_specs()[name]
     inputs, kwargs = data.draw(op_inputs(name))
     check_gradients(lambda *xs: spec.op(*xs, **kwargs), inputs, order=3,
-                    rtol=spec.test.rtol * 10, atol=spec.test.atol * 10)
+                    rtol=spec.test.rtol, atol=spec.test.atol)
 
 
 def _derivatives(f, x, order):
@@ -446,7 +446,7 @@ def test_anomaly_mode_names_the_op_and_the_user_line():
     msg = str(info.value)
     assert "the backward of 'sqrt' produced Inf in the gradient for its input 0" in msg
     assert "y = nd.sqrt(x) * 3  # the line anomaly mode must show" in msg
-    assert "test_autograd_depth.py" in msg and "ndgrad/" not in msg
+    assert "test_autograd_depth.py" in msg and "ndgrad/ops" not in msg
     assert _vals(x.grad) == [0, 0]
 
 
