@@ -8,10 +8,12 @@ ndgrad/NumPy is therefore the price of automatic differentiation on that workloa
 
     python bench/run.py                     # every workload, full repeats
     python bench/run.py --workload chain    # one workload
-    python bench/run.py --quick             # CI smoke run, a few seconds
+    python bench/run.py --quick             # CI smoke run, ~30 s
 
 Standard library and NumPy only. torch, HIPS autograd and mygrad are timed too when
 importable (see bench/requirements-peers.txt) and skipped with a note otherwise.
+After the tables it prints the peak memory of one ``big`` step against NumPy's and,
+on full runs, what ``import ndgrad`` costs on top of ``import numpy``.
 
 To add a workload, write a function that returns a ``Workload`` and decorate it with
 ``@workload("name", "one-line description")``; see ``chain`` below.
@@ -25,8 +27,10 @@ import math
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
+import tracemalloc
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -116,6 +120,45 @@ def _peer_impls(builders: dict[str, Callable], opts: argparse.Namespace,
     return impls
 
 
+# torch's own default thread count, read before any workload changes it.
+_TORCH_DEFAULT_THREADS: int | None = None
+
+
+def _torch_variants(torch, step: Callable, ops: int = 0) -> list[Impl]:
+    """``step`` timed on one thread and on torch's default thread count.
+
+    ndgrad and NumPy run these ops on one thread, so the 1-thread figure is the
+    like-for-like one; the default figure is what a torch user gets out of the box.
+    """
+    global _TORCH_DEFAULT_THREADS
+    if _TORCH_DEFAULT_THREADS is None:
+        _TORCH_DEFAULT_THREADS = torch.get_num_threads()
+
+    def on(threads):
+        def run():
+            # The count is process-wide, so each variant sets its own; only when
+            # it changes, as the call is not free.
+            if torch.get_num_threads() != threads:
+                torch.set_num_threads(threads)
+            return step()
+        return run
+    impls = [Impl("torch(1 thread)", on(1), ops)]
+    if _TORCH_DEFAULT_THREADS != 1:
+        impls.append(Impl(f"torch({_TORCH_DEFAULT_THREADS} threads, default)",
+                          on(_TORCH_DEFAULT_THREADS), ops))
+    return impls
+
+
+class Skip(Exception):
+    """A workload that cannot run on this tree yet; main prints why and goes on."""
+
+
+def _require(*ops: str) -> None:
+    missing = [op for op in ops if not hasattr(nd, op)]
+    if missing:
+        raise Skip(", ".join(f"op nd.{op} missing" for op in missing))
+
+
 # ------------------------------------------------------------------ workloads
 
 def _chain(rounds: int, opts: argparse.Namespace) -> Workload:
@@ -162,9 +205,6 @@ def _chain(rounds: int, opts: argparse.Namespace) -> Workload:
     numpy_calls = 8 * rounds + 2
 
     def torch_impls(torch):
-        # ndgrad and NumPy run these ops on one thread; so must torch, or the
-        # comparison measures the core count. With 16 elements it rarely matters.
-        torch.set_num_threads(1)
         x_t = torch.tensor(x0, requires_grad=True)
 
         def step():
@@ -174,7 +214,7 @@ def _chain(rounds: int, opts: argparse.Namespace) -> Workload:
                 y = torch.tanh(y * 1.01) + y
             y.sum().backward()
             return x_t.grad.numpy()
-        return [Impl("torch(1 thread)", step, recorded_ops)]
+        return _torch_variants(torch, step, recorded_ops)
 
     def hips_impls(ag):
         anp = importlib.import_module("autograd.numpy")
@@ -222,6 +262,279 @@ def chain(opts):
 @workload("chain100", "100 rounds of y = tanh(y*1.01) + y on 16 float32, sum, backward")
 def chain100(opts):
     return _chain(100, opts)
+
+
+def _flat(*grads) -> np.ndarray:
+    """Several gradients as one vector, so one check covers them all."""
+    return np.concatenate([np.asarray(g, dtype=np.float32).ravel() for g in grads])
+
+
+@workload("mlp", "784-256-10 ReLU MLP, batch 128, log_softmax + pick loss, backward")
+def mlp(opts):
+    """One training step's gradients of a small MLP, as in d2l's MLP chapter.
+
+    Mid-sized matrix products dominate, so this measures autograd's cost when the
+    arithmetic is real: the ratio should approach 1.
+    """
+    _require("pick", "log_softmax")
+    rng = np.random.default_rng(opts.seed)
+    n, d, h, k = 128, 784, 256, 10
+    X = rng.standard_normal((n, d)).astype(np.float32)
+    y = rng.integers(0, k, n)
+    params0 = [(rng.standard_normal((d, h)) * 0.05).astype(np.float32),
+               (rng.standard_normal(h) * 0.05).astype(np.float32),
+               (rng.standard_normal((h, k)) * 0.05).astype(np.float32),
+               (rng.standard_normal(k) * 0.05).astype(np.float32)]
+
+    X_nd, y_nd = nd.array(X), nd.array(y)  # float labels, as MXNet code has them
+    params_nd = [nd.array(p) for p in params0]
+    for p in params_nd:
+        p.attach_grad()
+
+    def ndgrad_step():
+        W1, b1, W2, b2 = params_nd
+        with autograd.record():
+            o = nd.dot(nd.relu(nd.dot(X_nd, W1) + b1), W2) + b2
+            loss = nd.mean(-nd.pick(nd.log_softmax(o), y_nd))
+        loss.backward()
+        return _flat(*(p.grad.asnumpy() for p in params_nd))
+
+    rows = np.arange(n)
+
+    def numpy_step():
+        W1, b1, W2, b2 = params0
+        a = X @ W1 + b1
+        hid = np.maximum(a, 0)
+        o = hid @ W2 + b2
+        z = o - o.max(axis=1, keepdims=True)  # max subtraction: exp cannot overflow
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        -logp[rows, y].mean()  # the loss value; ndgrad computes it too
+        # d loss / d o = (softmax(o) - onehot(y)) / n.
+        do = np.exp(logp)
+        do[rows, y] -= 1
+        do /= n
+        dhid = (do @ W2.T) * (a > 0)
+        return _flat(X.T @ dhid, dhid.sum(axis=0), hid.T @ do, do.sum(axis=0))
+
+    def torch_impls(torch):
+        X_t, y_t = torch.from_numpy(X), torch.from_numpy(y)
+        ps = [torch.tensor(p, requires_grad=True) for p in params0]
+
+        def step():
+            W1, b1, W2, b2 = ps
+            for p in ps:
+                p.grad = None
+            o = torch.relu(X_t @ W1 + b1) @ W2 + b2
+            loss = (-torch.log_softmax(o, 1).gather(1, y_t[:, None])).mean()
+            loss.backward()
+            return _flat(*(p.grad.numpy() for p in ps))
+        return _torch_variants(torch, step)
+
+    def hips_impls(ag):
+        anp = importlib.import_module("autograd.numpy")
+        logsumexp = importlib.import_module("autograd.scipy.special").logsumexp
+
+        def loss(W1, b1, W2, b2):
+            o = anp.dot(anp.maximum(anp.dot(X, W1) + b1, 0), W2) + b2
+            logp = o - logsumexp(o, axis=1, keepdims=True)
+            return anp.mean(-logp[rows, y])
+        dloss = ag.grad(loss, (0, 1, 2, 3))
+        return [Impl("hips-autograd", lambda: _flat(*dloss(*params0)))]
+
+    def mygrad_impls(mg):
+        nnet = importlib.import_module("mygrad.nnet")
+        ps = [mg.tensor(p) for p in params0]
+
+        def step():
+            W1, b1, W2, b2 = ps
+            o = mg.matmul(nnet.relu(mg.matmul(X, W1) + b1), W2) + b2
+            mg.mean(-nnet.logsoftmax(o, axis=1)[rows, y]).backward()
+            return _flat(*(p.grad for p in ps))
+        return [Impl("mygrad", step)]
+
+    notes: list[str] = []
+    return Workload([
+        Impl("ndgrad", ndgrad_step),
+        Impl(REFERENCE, numpy_step),
+        *_peer_impls({"torch": torch_impls, "autograd": hips_impls,
+                      "mygrad": mygrad_impls}, opts, notes),
+    ], notes)
+
+
+BIG_SIZE, BIG_QUICK_SIZE = 4_194_304, 262_144
+
+
+@workload("big", f"tanh(x)*x + x*x summed over x of {BIG_SIZE:,} float32, backward")
+def big(opts):
+    """Few ops on large arrays: memory traffic dominates and per-op overhead is
+    noise, so any ratio above 1 is extra passes over the data or extra copies."""
+    size = BIG_QUICK_SIZE if opts.quick else BIG_SIZE
+    notes = [] if size == BIG_SIZE else \
+        [f"big: --quick uses x of {size:,} elements, not {BIG_SIZE:,}"]
+    x0 = np.random.default_rng(opts.seed).standard_normal(size).astype(np.float32)
+
+    x_nd = nd.array(x0)
+    x_nd.attach_grad()
+
+    def ndgrad_step():
+        with autograd.record():
+            t = nd.tanh(x_nd)
+            loss = (t * x_nd + x_nd * x_nd).sum()
+        loss.backward()
+        return x_nd.grad.asnumpy()
+
+    def numpy_step():
+        t = np.tanh(x0)
+        (t * x0 + x0 * x0).sum()
+        # d/dx [tanh(x) x + x^2] = (1 - t^2) x + t + 2x
+        return (1 - t * t) * x0 + t + 2 * x0
+
+    def torch_impls(torch):
+        x_t = torch.tensor(x0, requires_grad=True)
+
+        def step():
+            x_t.grad = None
+            t = torch.tanh(x_t)
+            (t * x_t + x_t * x_t).sum().backward()
+            return x_t.grad.numpy()
+        return _torch_variants(torch, step)
+
+    def hips_impls(ag):
+        anp = importlib.import_module("autograd.numpy")
+
+        def loss(x):
+            t = anp.tanh(x)
+            return anp.sum(t * x + x * x)
+        dloss = ag.grad(loss)
+        return [Impl("hips-autograd", lambda: np.asarray(dloss(x0)))]
+
+    def mygrad_impls(mg):
+        x_mg = mg.tensor(x0)
+
+        def step():
+            t = mg.tanh(x_mg)
+            mg.sum(t * x_mg + x_mg * x_mg).backward()
+            return np.asarray(x_mg.grad)
+        return [Impl("mygrad", step)]
+
+    return Workload([
+        Impl("ndgrad", ndgrad_step),
+        Impl(REFERENCE, numpy_step),
+        *_peer_impls({"torch": torch_impls, "autograd": hips_impls,
+                      "mygrad": mygrad_impls}, opts, notes),
+    ], notes)
+
+
+@workload("linreg", "d2l linear regression from scratch: 1000x2 data, batch 10, "
+                    "3 epochs (300 SGD steps)")
+def linreg(opts):
+    """The whole d2l "linear regression from scratch" training loop per call.
+
+    Tiny batches, so as in ``chain`` the time is mostly per-op overhead, here of a
+    realistic mix: ``take``, a recorded loss, ``backward`` of a non-scalar and
+    in-place parameter updates. Compares the final w and b.
+    """
+    _require("take")
+    rng = np.random.default_rng(opts.seed)
+    n, batch_size, epochs, lr = 1000, 10, 3, 0.03
+    true_w, true_b = np.array([2, -3.4], np.float32), np.float32(4.2)
+    features = rng.standard_normal((n, 2)).astype(np.float32)
+    labels = (features @ true_w + true_b
+              + rng.normal(scale=0.01, size=n)).astype(np.float32)
+    w0 = rng.normal(scale=0.01, size=(2, 1)).astype(np.float32)
+    b0 = np.zeros(1, np.float32)
+
+    def batches():
+        """Index batches of every epoch; reseeded so every implementation, and
+        every call, sees the same shuffles."""
+        shuffle = np.random.default_rng(opts.seed + 1)
+        for _ in range(epochs):
+            idx = shuffle.permutation(n)
+            for i in range(0, n, batch_size):
+                yield idx[i:i + batch_size]
+
+    features_nd, labels_nd = nd.array(features), nd.array(labels)
+
+    def ndgrad_step():
+        w, b = nd.array(w0), nd.array(b0)
+        w.attach_grad()
+        b.attach_grad()
+        for idx in batches():
+            j = nd.array(idx)
+            X, y = nd.take(features_nd, j), nd.take(labels_nd, j)
+            with autograd.record():
+                yhat = nd.dot(X, w) + b
+                loss = (yhat - y.reshape(yhat.shape)) ** 2 / 2
+            loss.backward()
+            w[:] = w - lr * w.grad / batch_size
+            b[:] = b - lr * b.grad / batch_size
+        return _flat(w.asnumpy(), b.asnumpy())
+
+    def numpy_step():
+        w, b = w0.copy(), b0.copy()
+        for idx in batches():
+            X, y = features[idx], labels[idx]
+            r = X @ w + b - y.reshape(-1, 1)
+            r ** 2 / 2  # the loss value; ndgrad computes it too
+            # backward of a non-scalar loss sums it: d/dyhat sum(r^2/2) = r
+            w -= lr * (X.T @ r) / batch_size
+            b -= lr * r.sum(axis=0) / batch_size
+        return _flat(w, b)
+
+    def torch_impls(torch):
+        features_t, labels_t = torch.from_numpy(features), torch.from_numpy(labels)
+
+        def step():
+            w = torch.tensor(w0, requires_grad=True)
+            b = torch.tensor(b0, requires_grad=True)
+            for idx in batches():
+                j = torch.from_numpy(idx)
+                X, y = features_t.index_select(0, j), labels_t.index_select(0, j)
+                yhat = X @ w + b
+                ((yhat - y.reshape(yhat.shape)) ** 2 / 2).sum().backward()
+                with torch.no_grad():
+                    w -= lr * w.grad / batch_size
+                    b -= lr * b.grad / batch_size
+                w.grad = b.grad = None
+            return _flat(w.detach().numpy(), b.detach().numpy())
+        return _torch_variants(torch, step)
+
+    def hips_impls(ag):
+        anp = importlib.import_module("autograd.numpy")
+
+        def loss(w, b, X, y):
+            yhat = anp.dot(X, w) + b
+            return anp.sum((yhat - anp.reshape(y, yhat.shape)) ** 2 / 2)
+        dloss = ag.grad(loss, (0, 1))
+
+        def step():
+            w, b = w0.copy(), b0.copy()
+            for idx in batches():
+                dw, db = dloss(w, b, features[idx], labels[idx])
+                w = w - lr * dw / batch_size
+                b = b - lr * db / batch_size
+            return _flat(w, b)
+        return [Impl("hips-autograd", step)]
+
+    def mygrad_impls(mg):
+        def step():
+            w, b = mg.tensor(w0), mg.tensor(b0)
+            for idx in batches():
+                X, y = features[idx], labels[idx]
+                yhat = mg.matmul(X, w) + b
+                ((yhat - y.reshape(yhat.shape)) ** 2 / 2).backward()
+                w = mg.tensor(w.data - lr * w.grad / batch_size)
+                b = mg.tensor(b.data - lr * b.grad / batch_size)
+            return _flat(w.data, b.data)
+        return [Impl("mygrad", step)]
+
+    notes: list[str] = []
+    return Workload([
+        Impl("ndgrad", ndgrad_step),
+        Impl(REFERENCE, numpy_step),
+        *_peer_impls({"torch": torch_impls, "autograd": hips_impls,
+                      "mygrad": mygrad_impls}, opts, notes),
+    ], notes)
 
 
 # --------------------------------------------------------------------- timing
@@ -368,6 +681,65 @@ def report(all_results: dict[str, list[Result]]) -> str:
     return "\n".join(out)
 
 
+# ----------------------------------------------- import time and peak memory
+# Both are measured in fresh interpreters: an import is cached after the first, and
+# a process's peak memory includes everything it did before.
+
+def _fresh(args: list[str]) -> str:
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True,
+                          check=True, cwd=_REPO).stdout
+
+
+def import_time(module: str) -> float:
+    """Seconds ``import module`` takes in a new interpreter (startup excluded)."""
+    code = (f"import sys, time; sys.path.insert(0, {_REPO!r}); "
+            f"t0 = time.perf_counter(); import {module}; "
+            f"print(time.perf_counter() - t0)")
+    return float(_fresh(["-c", code]))
+
+
+def import_report(rounds: int) -> str:
+    times: dict[str, list[float]] = {"numpy": [], "ndgrad": []}
+    for _ in range(rounds):  # interleaved, as the timings are
+        for module, ts in times.items():
+            ts.append(import_time(module))
+    np_ms, nd_ms = (statistics.median(times[m]) * 1e3 for m in ("numpy", "ndgrad"))
+    return (f"Import time (median of {rounds} fresh interpreters each): "
+            f"import numpy {np_ms:.1f} ms, import ndgrad {nd_ms:.1f} ms "
+            f"(includes numpy): ndgrad adds {nd_ms - np_ms:+.1f} ms")
+
+
+def traced_peak(fn: Callable) -> int:
+    """Peak bytes allocated during one call of ``fn``, beyond what existed before.
+
+    NumPy reports its array buffers to tracemalloc, so this counts every
+    intermediate array. The first call is not measured: memory a library keeps
+    from step to step (a gradient buffer, caches) is not a per-step cost.
+    """
+    fn()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def peak_memory(name: str, impl: str, opts: argparse.Namespace) -> int:
+    """``traced_peak`` of one implementation of a workload, in a fresh process."""
+    args = [os.path.abspath(__file__), "--peak-memory-of", name, impl,
+            "--seed", str(opts.seed)] + (["--quick"] if opts.quick else [])
+    return int(_fresh(args))
+
+
+def memory_report(name: str, opts: argparse.Namespace) -> str:
+    nd_peak, np_peak = (peak_memory(name, i, opts) for i in ("ndgrad", REFERENCE))
+    return (f"Peak memory of one {name} step above its inputs (tracemalloc, fresh "
+            f"process each): ndgrad {nd_peak / 2**20:.1f} MiB, numpy "
+            f"{np_peak / 2**20:.1f} MiB: ratio {nd_peak / np_peak:.2f}x")
+
+
 # ----------------------------------------------------------------------- main
 
 def main(argv=None) -> int:
@@ -381,12 +753,23 @@ def main(argv=None) -> int:
     p.add_argument("--min-time", type=float, default=None,
                    help="minimum seconds per sample (default 0.02; 0.005 with --quick)")
     p.add_argument("--quick", action="store_true",
-                   help="few, short samples: a CI smoke run, not a measurement")
+                   help="few, short samples and a smaller x for big: a CI smoke "
+                        "run, not a measurement")
     p.add_argument("--no-peers", action="store_true",
                    help="time only ndgrad and NumPy, even if torch etc. are installed")
     p.add_argument("--seed", type=int, default=0, help="seed for the input data")
     p.add_argument("--list", action="store_true", help="list workloads and exit")
+    # Internal: the child process of peak_memory.
+    p.add_argument("--peak-memory-of", nargs=2, metavar=("WORKLOAD", "IMPL"),
+                   help=argparse.SUPPRESS)
     opts = p.parse_args(argv)
+
+    if opts.peak_memory_of:
+        name, impl = opts.peak_memory_of
+        opts.no_peers = True
+        wl = WORKLOADS[name][0](opts)
+        print(traced_peak(next(i.fn for i in wl.impls if i.name == impl)))
+        return 0
 
     if opts.list:
         for name, (_, desc) in WORKLOADS.items():
@@ -408,7 +791,11 @@ def main(argv=None) -> int:
     all_results, notes = {}, []
     for name in names:
         factory, _ = WORKLOADS[name]
-        wl = factory(opts)
+        try:
+            wl = factory(opts)
+        except Skip as why:
+            notes.append(f"{name}: skipped, {why}")
+            continue
         check(name, wl)
         all_results[name] = measure(wl, repeat, min_time)
         notes += [n for n in wl.notes if n not in notes]
@@ -419,6 +806,10 @@ def main(argv=None) -> int:
         print(f"note: {n}")
     print("\nMedians of per-call times; ratio = impl median / numpy median "
           "(lower is better). Quote ratios, not absolute times.")
+    if "big" in all_results:
+        print(memory_report("big", opts))
+    if opts.workload is None:  # the full run; a single workload is a quick look
+        print(import_report(5 if opts.quick else 15))
     return 0
 
 
