@@ -39,13 +39,17 @@ class Function:
         [0.25, 0.105]
     """
 
+    # Class-level defaults, so that a subclass __init__ need not call super().
+    _used = False
+    saved_tensors = ()
+    _plan = ()       # where each saved tensor comes from at backward time
+    _cls = None      # array class of the inputs
+    _last = 0        # the last input that can receive a gradient
+    _cache = None    # (pass id, output gradients, input gradients)
+
     def __init__(self):
         self._used = False
         self.saved_tensors = ()
-        self._plan = ()       # where each saved tensor comes from at backward time
-        self._cls = None      # array class of the inputs
-        self._n_inputs = 0
-        self._cache = None    # (pass id, output gradients, input gradients)
 
     def save_for_backward(self, *args):
         """Keep ``args`` for ``backward`` (as ``self.saved_tensors``)."""
@@ -87,7 +91,9 @@ class Function:
 
     def _record(self, inputs, outputs, single):
         """Link the outputs to the graph through one op whose VJP is ``backward``."""
-        self._cls, self._n_inputs = type(inputs[0]), len(inputs)
+        self._cls = type(inputs[0])
+        self._last = max([k for k, x in enumerate(inputs)
+                          if x._node is not None and x._node.needs_grad], default=0)
         self._plan = tuple(_origin(t, inputs, outputs) for t in self.saved_tensors)
         # The forward already ran: the op's forward hands its results over, once
         # (so the op does not keep them alive afterwards).
@@ -104,7 +110,7 @@ class Function:
         if c is None or c[0] != _engine.pass_id() or c[1] is not g:
             grads = self._run_backward(g, ans, ins)
             c = self._cache = (_engine.pass_id(), g, grads)
-        if argnum == self._n_inputs - 1:
+        if argnum == self._last:  # no more calls this pass: let the gradients go
             self._cache = None
         return c[2][argnum]
 

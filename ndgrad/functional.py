@@ -8,11 +8,15 @@ recorded). The training flag is left as the caller has it.
 import numpy as np
 
 from ndgrad import autograd
+from ndgrad._engine import Array
 
 
-def _variables(xs):
+def _variables(xs, what):
     out = []
-    for x in xs:
+    for k, x in enumerate(xs):
+        if not isinstance(x, Array):
+            raise TypeError(f"{what}: input {k} is a {type(x).__name__}; pass ndgrad "
+                            "arrays (e.g. nd.array(...))")
         v = x.detach()
         v.attach_grad()
         out.append(v)
@@ -46,7 +50,7 @@ def vjp(f, *xs, v=None):
         >>> g.asnumpy().tolist()
         [2.0, 6.0]
     """
-    vs = _variables(xs)
+    vs = _variables(xs, "vjp")
     y = _recorded(f, vs, "vjp")
     grads = _grads(y, vs, v)
     return y.detach(), grads[0] if len(xs) == 1 else tuple(grads)
@@ -60,7 +64,7 @@ def jacobian(f, x):
         >>> autograd.jacobian(lambda x: x * x, nd.array([1.0, 3.0])).asnumpy().tolist()
         [[2.0, 0.0], [0.0, 6.0]]
     """
-    [var] = _variables([x])
+    [var] = _variables([x], "jacobian")
     y = _recorded(f, [var], "jacobian")
     return _rows(y, var)
 
@@ -85,7 +89,7 @@ def hessian(f, x):
         >>> h.asnumpy().tolist()
         [[6.0, 0.0], [0.0, 12.0]]
     """
-    [var] = _variables([x])
+    [var] = _variables([x], "hessian")
     y = _recorded(f, [var], "hessian")
     if y._data.size != 1:
         raise ValueError(f"hessian: f must return one element, but it returned shape "
@@ -105,7 +109,7 @@ def hvp(f, x, v):
         >>> hv.asnumpy().tolist()
         [6.0, 12.0]
     """
-    [var] = _variables([x])
+    [var] = _variables([x], "hvp")
     y = _recorded(f, [var], "hvp")
     if y._data.size != 1:
         raise ValueError(f"hvp: f must return one element, but it returned shape "

@@ -303,6 +303,31 @@ def test_function_none_gradient_means_no_gradient():
     assert _vals(x.grad) == [5, 5] and _vals(w.grad) == [0, 0]
 
 
+def test_function_with_a_constant_input_and_repeated_passes():
+    class Scale(autograd.Function):
+        def __init__(self):  # no super().__init__(): still works
+            self.calls = 0
+
+        def forward(self, x, c):
+            self.save_for_backward(c)
+            return x * c
+
+        def backward(self, dy):
+            self.calls += 1
+            c, = self.saved_tensors
+            return dy * c, dy  # the constant's gradient is dropped
+
+    x, c = nd.array([1.0, 2.0]), nd.array([3.0, 5.0])
+    x.attach_grad()
+    f = Scale()
+    with autograd.record():
+        y = f(x, c)
+    y.backward(retain_graph=True)
+    assert _vals(x.grad) == [3, 5] and f.calls == 1
+    assert _vals(autograd.grad(y, x, head_grads=nd.array([2.0, 2.0]))) == [6, 10]
+    assert f.calls == 2
+
+
 def test_function_forward_must_return_arrays():
     class Bad(autograd.Function):
         def forward(self, x):
@@ -639,6 +664,8 @@ def test_functional_helpers_check_their_arguments():
         autograd.hvp(lambda a: (a * a).sum(), x, _f64([1.0, 2.0, 3.0]))
     with pytest.raises(TypeError, match="vjp: f must return one ndgrad array"):
         autograd.vjp(lambda a: 3.0, x)
+    with pytest.raises(TypeError, match="jacobian: input 0 is a ndarray; pass ndgrad"):
+        autograd.jacobian(lambda a: a, np.ones(2))
 
 
 def test_functional_helpers_of_constant_functions_give_zeros():
