@@ -5,6 +5,7 @@ from hypothesis import assume, strategies as st
 from hypothesis.extra import numpy as hnp
 
 from ndgrad.ops.registry import REGISTRY
+from ndgrad.testing.nn_strategies import SAMPLERS as NN_SAMPLERS
 
 
 def shapes(min_dims=0, max_dims=3, max_side=4):
@@ -80,6 +81,8 @@ def _indexed_shape(shape, index):
 @st.composite
 def _custom(draw, spec):
     name = spec.op.name
+    if name in NN_SAMPLERS:  # the neural-network ops' samplers live in their module
+        return draw(NN_SAMPLERS[name]())
     shape = draw(shapes(min_dims=1))
     if name == "reshape":
         target = draw(st.sampled_from([(-1,), tuple(reversed(shape)), (1,) + shape]))

@@ -1,0 +1,1029 @@
+"""Neural-network ops of MXNet's ``nd`` namespace, with MXNet's names, layouts (NCW,
+NCHW, NCDHW) and arguments.
+
+Every VJP is written with ndgrad ops, so gradients of every order work. Convolution,
+Deconvolution and Pooling share one pair of linear ops, ``_im2col`` (gather every
+window of the input) and ``_col2im`` (scatter-add windows back), each the other's
+transpose; the layers contract the windows with ``tensordot``.
+
+Training-mode behaviour follows ``autograd.is_training()`` as in MXNet: Dropout draws a
+mask from ``ndgrad.random``'s generator, and BatchNorm normalises with batch statistics
+and updates its moving statistics in place when its backward pass runs.
+"""
+import math
+from functools import lru_cache
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ndgrad import random as _random
+from ndgrad._state import flags
+from ndgrad.ops import elementwise as ew
+from ndgrad.ops import reduce as rd
+from ndgrad.ops import shape as sh
+from ndgrad.ops.creation import zeros_like
+from ndgrad.ops.linalg import tensordot
+from ndgrad.ops.registry import GradTest, defop
+
+
+def _raw(x):
+    """The NumPy data of an array (VJPs see arrays under create_graph)."""
+    return getattr(x, "_data", x)
+
+
+def _kernel(kernel, op):
+    if kernel is None or np.size(kernel) == 0:
+        raise ValueError(f"{op}: kernel is required, e.g. kernel=(3, 3)")
+    return (int(kernel),) if np.ndim(kernel) == 0 else tuple(int(k) for k in kernel)
+
+
+def _tuple(value, n, name, op):
+    """MXNet's shape-like argument (int or sequence) as an n-tuple of ints."""
+    if value is None or (np.ndim(value) and len(value) == 0):
+        return None
+    t = (int(value),) * n if np.ndim(value) == 0 else tuple(int(v) for v in value)
+    if len(t) != n:
+        raise ValueError(f"{op}: {name}={value} has {len(t)} values; the {n}-d kernel "
+                         f"needs {n}")
+    return t
+
+
+# ---- softmax family ------------------------------------------------------------
+
+def _stable_exp(z, axis):
+    return np.exp(z - np.max(z, axis=axis, keepdims=True))
+
+
+def _softmax(data, axis=-1, temperature=None):
+    """Softmax along ``axis``: exp(x / T) normalised to sum to one.
+
+        >>> nd.softmax(nd.array([[1, 2, 3]]))
+        [[0.09003057 0.24472848 0.6652409 ]]
+    """
+    e = _stable_exp(data / temperature if temperature else data, axis)
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def _softmin(data, axis=-1, temperature=None):
+    """Softmax of -x along ``axis``: the smallest value gets the largest weight.
+
+        >>> nd.softmin(nd.array([[1, 2, 3]]))
+        [[0.66524094 0.24472848 0.09003057]]
+    """
+    return _softmax(-data, axis, temperature)
+
+
+def _log_softmax(data, axis=-1, temperature=None):
+    """log(softmax(x)) along ``axis``, computed without overflow.
+
+        >>> nd.log_softmax(nd.array([[1, 2, 3]]))
+        [[-2.4076037  -1.4076039  -0.40760383]]
+    """
+    z = data / temperature if temperature else data
+    z = z - np.max(z, axis=axis, keepdims=True)
+    return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
+
+
+def _softmax_vjp(g, ans, x, axis=-1, temperature=None):
+    return (g - rd.sum(g * ans, axis=axis, keepdims=True)) * ans / (temperature or 1.0)
+
+
+def _log_softmax_vjp(g, ans, x, axis=-1, temperature=None):
+    return (g - ew.exp(ans) * rd.sum(g, axis=axis, keepdims=True)) / (temperature or 1.0)
+
+
+_AXIS_TEST = GradTest("custom")
+softmax = defop("softmax", _softmax, (_softmax_vjp,), nd=("softmax",),
+                save_inputs=False, save_output=True, test=_AXIS_TEST)
+softmin = defop("softmin", _softmin,
+                (lambda g, ans, x, **kw: -_softmax_vjp(g, ans, x, **kw),), nd=("softmin",),
+                save_inputs=False, save_output=True, test=_AXIS_TEST)
+log_softmax = defop("log_softmax", _log_softmax, (_log_softmax_vjp,), nd=("log_softmax",),
+                    save_inputs=False, save_output=True, test=_AXIS_TEST)
+
+
+# ---- SoftmaxOutput: softmax forward, (softmax - one_hot(label)) backward ----------
+
+def _softmax_output_axis(ndim, multi_output, preserve_shape):
+    return 1 if multi_output else (-1 if preserve_shape else None)
+
+
+def _softmax_output(data, label, grad_scale=1.0, ignore_label=-1.0, multi_output=False,
+                    use_ignore=False, preserve_shape=False, normalization="null"):
+    """Softmax (over axis 1 with ``multi_output``, the last axis with ``preserve_shape``,
+    else over all but the first axis) whose backward pass ignores the head gradient and
+    gives ``(softmax - one_hot(label)) * grad_scale / norm``, MXNet's cross-entropy
+    training output. ``normalization``: 'null' (norm 1, or the number of positions per
+    sample with multi_output), 'batch' (all positions), 'valid' (non-ignored labels).
+    The label gets no gradient.
+
+        >>> x = nd.array([[1, 2, 3]]); x.attach_grad()
+        >>> with autograd.record():
+        ...     y = nd.SoftmaxOutput(x, nd.array([2]))
+        >>> y.backward(); x.grad
+        [[ 0.09003057  0.24472848 -0.33475906]]
+    """
+    axis = _softmax_output_axis(data.ndim, multi_output, preserve_shape)
+    if axis is None:
+        return _softmax(data.reshape(data.shape[0], -1), axis=1).reshape(data.shape)
+    return _softmax(data, axis=axis)
+
+
+def _label_positions(shape, label, multi_output, preserve_shape, ignore_label,
+                     use_ignore):
+    """The one-hot of ``label`` in the output's layout, and the mask of counted
+    positions (broadcastable to the output)."""
+    label = np.asarray(label)
+    if multi_output:  # label (N, *rest) indexes axis 1 of (N, C, *rest)
+        axis, flat = 1, tuple(shape)
+    elif preserve_shape:  # label (*lead) indexes the last axis
+        axis, flat = label.ndim, tuple(shape)
+    else:  # label (N,) indexes the flattened (N, rest)
+        axis, flat = 1, (shape[0], int(np.prod(shape[1:])))
+        if len(shape) > 2 and label.shape == tuple(shape[:-1]):
+            # MXNet's quirk for data of more than 2 dims: it asks for a label of shape
+            # data.shape[:-1] and reads the first label of each sample only.
+            label = label.reshape(shape[0], -1)[:, 0]
+    if label.shape != flat[:axis] + flat[axis + 1:]:
+        raise ValueError(f"SoftmaxOutput: label of shape {label.shape} does not match "
+                         f"data of shape {tuple(shape)} (expected label shape "
+                         f"{flat[:axis] + flat[axis + 1:]})")
+    idx = label.astype(np.int64)  # float labels truncate, as in MXNet
+    classes = np.arange(flat[axis]).reshape((-1,) + (1,) * (len(flat) - axis - 1))
+    onehot = np.expand_dims(idx, axis) == classes
+    keep = np.expand_dims((idx != int(ignore_label)) if use_ignore
+                          else np.ones(label.shape, bool), axis)
+    if len(flat) != len(shape) or flat != tuple(shape):
+        keep = keep.reshape((shape[0],) + (1,) * (len(shape) - 1))
+    return onehot.reshape(shape), keep
+
+
+def _softmax_output_grad(ans, label, grad_scale=1.0, ignore_label=-1.0,
+                         multi_output=False, use_ignore=False, preserve_shape=False,
+                         normalization="null"):
+    """SoftmaxOutput's backward given its output: (ans - one_hot(label)) scaled."""
+    onehot, keep = _label_positions(ans.shape, label, multi_output, preserve_shape,
+                                    ignore_label, use_ignore)
+    factor = _softmax_output_factor(ans.shape, keep, grad_scale, multi_output,
+                                    normalization)
+    return np.where(keep, (ans - onehot) * factor, 0).astype(ans.dtype)
+
+
+def _softmax_output_factor(shape, keep, grad_scale, multi_output, normalization):
+    spatial = int(np.prod(shape[2:])) if multi_output else 1
+    if normalization == "batch":
+        return grad_scale / (shape[0] * spatial)
+    if normalization == "valid":
+        return grad_scale / max(int(np.sum(keep)), 1)
+    if normalization == "null":
+        return grad_scale / spatial
+    raise ValueError(f"SoftmaxOutput: normalization must be 'null', 'batch' or 'valid', "
+                     f"not {normalization!r}")
+
+
+def _softmax_output_grad_vjp(g, ans, y, label, grad_scale=1.0, ignore_label=-1.0,
+                             multi_output=False, use_ignore=False, preserve_shape=False,
+                             normalization="null"):
+    # Linear in y: the same mask and factor, applied to g.
+    _, keep = _label_positions(y.shape, _raw(label), multi_output, preserve_shape,
+                               ignore_label, use_ignore)
+    return g * (keep * _softmax_output_factor(y.shape, keep, grad_scale, multi_output,
+                                              normalization))
+
+
+softmax_output_grad = defop(
+    "_softmax_output_grad", _softmax_output_grad, (_softmax_output_grad_vjp, None),
+    inputs=("data", "label"), doc=_softmax_output_grad.__doc__,
+    test=GradTest("custom", domain=((-2.0, 2.0), (0.0, 2.9)), avoid=(0.0, 1.0, 2.0, 3.0)))
+
+
+def _nd_softmax_output(data, label, grad_scale=1.0, ignore_label=-1.0,
+                       multi_output=False, use_ignore=False, preserve_shape=False,
+                       normalization="null", out_grad=False, smooth_alpha=0.0):
+    if out_grad or smooth_alpha:
+        raise NotImplementedError("SoftmaxOutput: out_grad and smooth_alpha are not "
+                                  "supported")
+    return (data, label), dict(grad_scale=grad_scale, ignore_label=ignore_label,
+                               multi_output=multi_output, use_ignore=use_ignore,
+                               preserve_shape=preserve_shape, normalization=normalization)
+
+
+# Not a Jacobian (the head gradient is ignored, by MXNet's design), so its gradient is
+# tested by hand against MXNet in tests/test_nn_ops.py; _softmax_output_grad has a
+# generated test.
+SoftmaxOutput = defop(
+    "SoftmaxOutput",
+    _softmax_output,
+    (lambda g, ans, x, label, **kw: softmax_output_grad(ans, label, **kw), None),
+    inputs=("data", "label"), nd=("SoftmaxOutput",), nd_args=_nd_softmax_output,
+    doc=_softmax_output.__doc__, save_output=True)
+
+
+# ---- elementwise activations ------------------------------------------------------
+
+def _smooth_l1(data, scalar=1.0):
+    """0.5 * (sigma * x)**2 where |x| < 1 / sigma**2, else |x| - 0.5 / sigma**2, with
+    sigma = ``scalar``.
+
+        >>> nd.smooth_l1(nd.array([-2, 0.5]), scalar=1.0)
+        [1.5   0.125]
+    """
+    s2 = scalar * scalar
+    a = np.abs(data)
+    return np.where(a < 1.0 / s2, 0.5 * s2 * data * data, a - 0.5 / s2).astype(data.dtype)
+
+
+smooth_l1 = defop(
+    "smooth_l1", _smooth_l1,
+    (lambda g, ans, x, scalar=1.0:
+        g * ew.minimum(ew.maximum(x * (scalar * scalar), -1.0), 1.0),),
+    nd=("smooth_l1",),
+    test=GradTest("elementwise", avoid=(-1.0, 1.0), kwargs={"scalar": 1.0}))
+
+
+def _softrelu(x):
+    return np.logaddexp(0, x).astype(x.dtype)
+
+
+def _softsign(x):
+    return x / (1 + np.abs(x))
+
+
+_ACTIVATIONS = {"relu": lambda x: np.maximum(x, 0), "sigmoid": ew._sigmoid,
+                "tanh": np.tanh, "softrelu": _softrelu, "softsign": _softsign}
+
+
+def _activation(data, act_type):
+    """An activation function chosen by ``act_type``: 'relu', 'sigmoid', 'tanh',
+    'softrelu' (log(1 + exp(x))) or 'softsign' (x / (1 + |x|)).
+
+        >>> nd.Activation(nd.array([-1, 2]), act_type='relu')
+        [0. 2.]
+    """
+    try:
+        f = _ACTIVATIONS[act_type]
+    except KeyError:
+        raise ValueError(f"Activation: act_type must be one of {sorted(_ACTIVATIONS)}, "
+                         f"not {act_type!r}") from None
+    return f(data)
+
+
+def _activation_vjp(g, ans, x, act_type):
+    if act_type == "relu":
+        return ew.relu_grad(g, ans)
+    if act_type == "sigmoid":
+        return ew.sigmoid_grad(g, ans)
+    if act_type == "tanh":
+        return ew.tanh_grad(g, ans)
+    if act_type == "softrelu":
+        return g * ew.sigmoid(x)
+    return g / ew.square(1 + ew.abs(x))  # softsign
+
+
+Activation = defop("Activation", _activation, (_activation_vjp,), nd=("Activation",),
+                   save_output=True, test=GradTest("custom", avoid=(0.0,)))
+
+_SELU_SCALE, _SELU_ALPHA = 1.0507009873554805, 1.6732632423543772
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def _normal_cdf(x):
+    erf = np.asarray(_erf(x / math.sqrt(2.0)), dtype=np.float64)
+    return (0.5 * (1.0 + erf)).astype(x.dtype)
+
+
+def _channel(gamma, ndim):
+    """A per-channel parameter (C,) shaped to broadcast along axis 1 of ndim dims."""
+    return sh.reshape(gamma, (-1,) + (1,) * (ndim - 2))
+
+
+def _leaky_relu(data, gamma=None, act_type="leaky", slope=0.25):
+    """Leaky rectifiers chosen by ``act_type``: 'leaky' (x, or slope * x below 0),
+    'elu' (slope * (exp(x) - 1) below 0), 'selu' (scaled elu with fixed constants),
+    'gelu' (x * Phi(x), Phi the normal CDF) or 'prelu' (a learnt per-channel slope
+    ``gamma`` along axis 1).
+
+        >>> nd.LeakyReLU(nd.array([-2, 1]), act_type='leaky', slope=0.1)
+        [-0.2  1. ]
+    """
+    neg = np.minimum(data, 0)
+    if act_type == "leaky":
+        return np.where(data > 0, data, slope * data).astype(data.dtype)
+    if act_type == "elu":
+        return np.where(data > 0, data, slope * np.expm1(neg)).astype(data.dtype)
+    if act_type == "selu":
+        return (_SELU_SCALE * np.where(data > 0, data, _SELU_ALPHA * np.expm1(neg))
+                ).astype(data.dtype)
+    if act_type == "gelu":
+        return data * _normal_cdf(data)
+    if act_type == "prelu":
+        if gamma is None or data.ndim < 2:
+            raise ValueError(f"LeakyReLU: act_type='prelu' needs gamma and data of at "
+                             f"least 2 dims (got data of shape {data.shape})")
+        return np.where(data > 0, data, _channel(gamma, data.ndim) * data)
+    raise ValueError(f"LeakyReLU: act_type must be 'leaky', 'elu', 'selu', 'gelu' or "
+                     f"'prelu', not {act_type!r}")
+
+
+def _gelu_grad(g, x):
+    """g * (Phi(x) + x phi(x)): the backward of gelu."""
+    return g * (_normal_cdf(x) + x * np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi))
+
+
+def _phi(x):
+    return ew.exp(-0.5 * ew.square(x)) * (1 / math.sqrt(2 * math.pi))
+
+
+gelu_grad = defop("_gelu_grad", _gelu_grad,
+                  (lambda g, ans, gy, x: gelu_grad(g, x),
+                   lambda g, ans, gy, x: g * gy * _phi(x) * (2 - ew.square(x))),
+                  inputs=("g", "x"), doc=_gelu_grad.__doc__, test=GradTest("broadcast"))
+
+
+def _leaky_relu_vjp(g, ans, x, gamma=None, act_type="leaky", slope=0.25):
+    pos = ew.greater(x, 0.0, dtype=x.dtype)
+    if act_type == "gelu":
+        return gelu_grad(g, x)
+    if act_type == "leaky":
+        return g * (slope + (1 - slope) * pos)
+    if act_type == "prelu":
+        return g * (pos + (1 - pos) * _channel(gamma, x.ndim))
+    below = ew.exp(ew.minimum(x, 0.0)) * (1 - pos)  # exp(x) below 0; no overflow above
+    if act_type == "elu":
+        return g * (pos + slope * below)
+    return g * (_SELU_SCALE * (pos + _SELU_ALPHA * below))  # selu
+
+
+def _prelu_gamma_vjp(g, ans, x, gamma, act_type="leaky", slope=0.25):
+    below = g * x * (1 - ew.greater(x, 0.0, dtype=x.dtype))
+    axes = tuple(a for a in range(x.ndim) if a != 1 or gamma.size == 1)
+    return sh.reshape(rd.sum(below, axis=axes), gamma.shape)
+
+
+def _nd_leaky_relu(data, gamma=None, act_type="leaky", slope=0.25, lower_bound=0.125,
+                   upper_bound=0.334):
+    if act_type == "rrelu":
+        raise NotImplementedError("LeakyReLU: act_type='rrelu' is not supported")
+    return (data, gamma), {"act_type": act_type, "slope": slope}
+
+
+LeakyReLU = defop("LeakyReLU", _leaky_relu, (_leaky_relu_vjp, _prelu_gamma_vjp),
+                  inputs=("data", "gamma"), nd=("LeakyReLU",), nd_args=_nd_leaky_relu,
+                  doc=_leaky_relu.__doc__, test=GradTest("custom", avoid=(0.0,)))
+
+
+# ---- dense layers -----------------------------------------------------------------
+
+def _fully_connected(data, weight, bias=None, flatten=True):
+    """data . weight.T + bias, over the last axis of data, or over all but the first
+    with ``flatten`` (the default). weight has shape (num_hidden, input features).
+
+        >>> nd.FullyConnected(nd.ones((2, 3)), nd.ones((4, 3)), nd.zeros(4), num_hidden=4)
+        [[3. 3. 3. 3.]
+         [3. 3. 3. 3.]]
+    """
+    x = data.reshape(data.shape[0], -1) if flatten else data
+    out = np.tensordot(x, weight, ([-1], [1])) if x.ndim > 2 else x @ weight.T
+    return out if bias is None else out + bias
+
+
+def _fc_data_vjp(g, ans, x, w, b=None, flatten=True):
+    return sh.reshape(tensordot(g, w, axes=1), x.shape)
+
+
+def _fc_weight_vjp(g, ans, x, w, b=None, flatten=True):
+    lead = list(range(g.ndim - 1))
+    return tensordot(g, sh.reshape(x, g.shape[:-1] + (-1,)), axes=(lead, lead))
+
+
+def _nd_fully_connected(data, weight, bias=None, num_hidden=None, no_bias=False,
+                        flatten=True):
+    features = int(np.prod(data.shape[1:])) if flatten else data.shape[-1]
+    want = (num_hidden if num_hidden is not None else weight.shape[0], features)
+    if weight.shape != want:
+        raise ValueError(f"FullyConnected: weight has shape {weight.shape}, expected "
+                         f"{want} (num_hidden, input features) for data of shape "
+                         f"{data.shape} with flatten={flatten}")
+    if bias is not None and bias.shape != (want[0],):
+        raise ValueError(f"FullyConnected: bias has shape {bias.shape}, expected "
+                         f"({want[0]},)")
+    return _with_bias("FullyConnected", data, weight, bias, no_bias), {"flatten": flatten}
+
+
+FullyConnected = defop("FullyConnected", _fully_connected,
+                       (_fc_data_vjp, _fc_weight_vjp, lambda g, ans, x, w, b, **kw: g),
+                       inputs=("data", "weight", "bias"), nd=("FullyConnected",),
+                       nd_args=_nd_fully_connected, doc=_fully_connected.__doc__,
+                       test=GradTest("custom"))
+
+
+def _flatten(data):
+    """Collapse all axes but the first: shape (N, d1, d2, ...) becomes (N, d1*d2*...).
+
+        >>> nd.Flatten(nd.ones((2, 3, 4))).shape
+        (2, 12)
+    """
+    return data.reshape(data.shape[0], -1) if data.ndim else data.reshape(1, 1)
+
+
+Flatten = defop("Flatten", _flatten, (lambda g, ans, x: sh.reshape(g, x.shape),),
+                nd=("Flatten",), save_inputs=False, view=True,
+                test=GradTest("elementwise"))
+
+
+# ---- windows: im2col / col2im -------------------------------------------------------
+
+def _im2col(data, kernel, stride, dilate, pad, fill=0.0):
+    """Every window of ``data`` (N, C, *spatial): shape (N, C, *out, *kernel). ``pad``
+    holds a (before, after) pair per spatial axis, filled with ``fill``."""
+    n = len(kernel)
+    if any(p for pair in pad for p in pair):
+        data = np.pad(data, ((0, 0), (0, 0)) + tuple(pad), constant_values=fill)
+    span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilate))
+    windows = sliding_window_view(data, span, axis=tuple(range(2, 2 + n)))
+    return windows[(slice(None),) * 2 + tuple(slice(None, None, s) for s in stride)
+                   + tuple(slice(None, None, d) for d in dilate)]
+
+
+def _col2im(cols, shape, kernel, stride, dilate, pad, fill=0.0):
+    """Add every window of ``cols`` (N, C, *out, *kernel) back at its place in an array
+    of ``shape``: the transpose of _im2col (overlapping windows add up)."""
+    n = len(kernel)
+    out_sp = cols.shape[2:2 + n]
+    out = np.zeros(tuple(shape[:2]) + tuple(s + lo + hi for s, (lo, hi)
+                                             in zip(shape[2:], pad)), dtype=cols.dtype)
+    for offs in np.ndindex(*kernel):
+        out[(Ellipsis,) + tuple(slice(o * d, o * d + s * (m - 1) + 1, s) for o, d, s, m
+                                in zip(offs, dilate, stride, out_sp))] += \
+            cols[(Ellipsis,) + offs]
+    return out[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, hi)
+                                   in zip(shape[2:], pad))]
+
+
+im2col = defop("_im2col", _im2col,
+               (lambda g, ans, x, **geo: col2im(g, shape=x.shape, **geo),),
+               doc=_im2col.__doc__, save_inputs=False, view=True, test=GradTest("custom"))
+col2im = defop("_col2im", _col2im,
+               (lambda g, ans, c, shape, fill=0.0, **geo: im2col(g, **geo),),
+               inputs=("cols",), doc=_col2im.__doc__, save_inputs=False,
+               test=GradTest("custom"))
+
+
+def _slices(n, groups):
+    size = n // groups
+    return [slice(i * size, (i + 1) * size) for i in range(groups)]
+
+
+def _grouped(parts, shape, axis):
+    """Place per-group results along ``axis`` of an array of ``shape``."""
+    if len(parts) == 1:
+        return parts[0][1]
+    total = None
+    for where, part in parts:
+        piece = sh.index_grad(part, shape=shape, index=(slice(None),) * axis + (where,))
+        total = piece if total is None else total + piece
+    return total
+
+
+def _channels(x, where, groups):
+    return x if groups == 1 else sh.getitem(x, index=(slice(None), where))
+
+
+def _rows(w, where, groups):
+    return w if groups == 1 else sh.getitem(w, index=(where,))
+
+
+# The three contractions of a convolution, written with ops so that each serves as a
+# forward and, through its own VJP, at every order. w is (wide, narrow, *kernel): wide
+# is split into groups and narrow is per group; for Convolution wide is the output
+# channels, for Deconvolution the input channels.
+
+def _conv(x, w, groups, geo):
+    """x (N, groups*narrow, *in) -> (N, wide, *out)."""
+    n = len(geo["kernel"])
+    k_axes = list(range(2 + n, 2 + 2 * n))
+    parts = []
+    for c, f in zip(_slices(x.shape[1], groups), _slices(w.shape[0], groups)):
+        cols = im2col(_channels(x, c, groups), **geo)
+        y = tensordot(cols, _rows(w, f, groups), axes=([1] + k_axes, list(range(1, 2 + n))))
+        parts.append((f, sh.transpose(y, (0, n + 1) + tuple(range(1, n + 1)))))
+    out_shape = (x.shape[0], w.shape[0]) + parts[0][1].shape[2:]
+    return _grouped(parts, out_shape, 1)
+
+
+def _conv_transpose(y, w, shape, groups, geo):
+    """y (N, wide, *out) -> (N, groups*narrow, *in) = shape: the transpose of _conv."""
+    n = len(geo["kernel"])
+    narrow = w.shape[1]
+    order = (0, n + 1) + tuple(range(1, n + 1)) + tuple(range(n + 2, 2 * n + 2))
+    parts = []
+    for c, f in zip(_slices(shape[1], groups), _slices(w.shape[0], groups)):
+        cols = tensordot(_channels(y, f, groups), _rows(w, f, groups), axes=([1], [0]))
+        part_shape = (shape[0], narrow) + tuple(shape[2:])
+        parts.append((c, col2im(sh.transpose(cols, order), shape=part_shape, **geo)))
+    return _grouped(parts, tuple(shape), 1)
+
+
+def _conv_weight(x, y, w_shape, groups, geo):
+    """The gradient of <y, _conv(x, w)> with respect to w, of shape w_shape."""
+    n = len(geo["kernel"])
+    lead = [0] + list(range(2, 2 + n))
+    parts = []
+    for c, f in zip(_slices(x.shape[1], groups), _slices(w_shape[0], groups)):
+        cols = im2col(_channels(x, c, groups), **geo)
+        parts.append((f, tensordot(_channels(y, f, groups), cols, axes=(lead, lead))))
+    return _grouped(parts, tuple(w_shape), 0)
+
+
+def _bias_shape(bias, ndim):
+    return sh.reshape(bias, (-1,) + (1,) * (ndim - 2))
+
+
+def _geometry(kernel, stride, dilate, pad):
+    return {"kernel": kernel, "stride": stride, "dilate": dilate,
+            "pad": tuple((p, p) for p in pad)}
+
+
+def _convolution(data, weight, bias=None, *, kernel, stride, dilate, pad, num_group=1):
+    """N-d convolution (cross-correlation) of data (N, C, *spatial) with weight
+    (num_filter, C / num_group, *kernel), plus bias (num_filter,); 1-d, 2-d or 3-d by
+    the length of ``kernel``. ``stride``, ``dilate`` and ``pad`` (zeros, both sides)
+    default to 1, 1 and 0 per axis.
+
+        >>> nd.Convolution(nd.ones((1, 1, 3, 3)), nd.ones((1, 1, 2, 2)), nd.zeros(1),
+        ...                kernel=(2, 2), num_filter=1)
+        [[[[4. 4.]
+           [4. 4.]]]]
+    """
+    out = _conv(data, weight, num_group, _geometry(kernel, stride, dilate, pad))
+    return out if bias is None else out + _bias_shape(bias, out.ndim)
+
+
+def _conv_vjps(transposed):
+    """VJPs of Convolution (transposed=False) and Deconvolution (True): the data
+    gradient of one is the forward of the other."""
+    def data_vjp(g, ans, x, w, b=None, *, kernel, stride, dilate, pad, num_group=1, **_):
+        geo = _geometry(kernel, stride, dilate, pad)
+        if transposed:
+            return _conv(g, w, num_group, geo)
+        return _conv_transpose(g, w, x.shape, num_group, geo)
+
+    def weight_vjp(g, ans, x, w, b=None, *, kernel, stride, dilate, pad, num_group=1,
+                   **_):
+        geo = _geometry(kernel, stride, dilate, pad)
+        if transposed:
+            return _conv_weight(g, x, w.shape, num_group, geo)
+        return _conv_weight(x, g, w.shape, num_group, geo)
+
+    def bias_vjp(g, ans, x, w, b, **_):
+        return rd.sum(g, axis=(0,) + tuple(range(2, g.ndim)))
+
+    return data_vjp, weight_vjp, bias_vjp
+
+
+def _with_bias(op, data, weight, bias, no_bias):
+    """The op's array inputs; a bias with no_bias=True is an error, as in MXNet."""
+    if bias is None:
+        if not no_bias:
+            raise ValueError(f"{op}: bias is required unless no_bias=True")
+        return data, weight
+    if no_bias:
+        raise ValueError(f"{op}: a bias was given but no_bias=True"
+                         + (" (Deconvolution's default)" if op == "Deconvolution" else ""))
+    return data, weight, bias
+
+
+def _window_args(op, data, kernel, stride, dilate, pad):
+    n = len(kernel)
+    if data.ndim != n + 2:
+        layout = {1: "NCW", 2: "NCHW", 3: "NCDHW"}.get(n, "?")
+        raise ValueError(f"{op}: a {n}-d kernel {kernel} needs {n + 2}-d data "
+                         f"({layout}), but data has shape {data.shape}")
+    stride = _tuple(stride, n, "stride", op) or (1,) * n
+    dilate = _tuple(dilate, n, "dilate", op) or (1,) * n
+    pad = _tuple(pad, n, "pad", op) or (0,) * n
+    return stride, dilate, pad
+
+
+def _nd_convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=(),
+                    num_filter=None, num_group=1, workspace=1024, no_bias=False,
+                    cudnn_tune=None, cudnn_off=False, layout=None):
+    kernel = _kernel(kernel, "Convolution")
+    stride, dilate, pad = _window_args("Convolution", data, kernel, stride, dilate, pad)
+    want = (num_filter or weight.shape[0], data.shape[1] // num_group) + kernel
+    if data.shape[1] % num_group or weight.shape != want:
+        raise ValueError(f"Convolution: weight has shape {weight.shape}, expected {want} "
+                         f"(num_filter, channels / num_group, *kernel) for data of shape "
+                         f"{data.shape} with num_group={num_group}")
+    span = [d * (k - 1) + 1 for k, d in zip(kernel, dilate)]
+    if any(s + 2 * p < w for s, p, w in zip(data.shape[2:], pad, span)):
+        raise ValueError(f"Convolution: kernel {kernel} (dilate {dilate}) is larger than "
+                         f"the padded data of shape {data.shape} (pad {pad})")
+    return _with_bias("Convolution", data, weight, bias, no_bias), dict(
+        kernel=kernel, stride=stride, dilate=dilate, pad=pad, num_group=num_group)
+
+
+Convolution = defop("Convolution", _convolution, _conv_vjps(False),
+                    inputs=("data", "weight", "bias"), nd=("Convolution",),
+                    nd_args=_nd_convolution, doc=_convolution.__doc__,
+                    test=GradTest("custom"))
+
+
+def _deconvolution(data, weight, bias=None, *, kernel, stride, dilate, pad, num_group=1,
+                   shape):
+    """The transpose of Convolution (the gradient of a convolution with respect to
+    its data): data (N, C, *in) and weight (C, num_filter / num_group, *kernel) give
+    (N, num_filter, *out) with out = (in - 1) * stride - 2 * pad + dilate * (kernel - 1)
+    + 1 + adj.
+
+        >>> nd.Deconvolution(nd.ones((1, 1, 2, 2)), nd.ones((1, 1, 2, 2)),
+        ...                  kernel=(2, 2), num_filter=1)
+        [[[[1. 2. 1.]
+           [2. 4. 2.]
+           [1. 2. 1.]]]]
+    """
+    out = _conv_transpose(data, weight, shape, num_group,
+                          _geometry(kernel, stride, dilate, pad))
+    return out if bias is None else out + _bias_shape(bias, out.ndim)
+
+
+def _nd_deconvolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=(),
+                      adj=(), target_shape=(), num_filter=None, num_group=1,
+                      workspace=512, no_bias=True, cudnn_tune=None, cudnn_off=False,
+                      layout=None):
+    kernel = _kernel(kernel, "Deconvolution")
+    n = len(kernel)
+    stride, dilate, pad = _window_args("Deconvolution", data, kernel, stride, dilate, pad)
+    adj = _tuple(adj, n, "adj", "Deconvolution") or (0,) * n
+    narrow = (num_filter or weight.shape[1] * num_group) // num_group
+    want = (data.shape[1], narrow) + kernel
+    if data.shape[1] % num_group or weight.shape != want:
+        raise ValueError(f"Deconvolution: weight has shape {weight.shape}, expected "
+                         f"{want} (channels, num_filter / num_group, *kernel) for data "
+                         f"of shape {data.shape} with num_group={num_group}")
+    out = tuple((i - 1) * s - 2 * p + d * (k - 1) + 1 + a for i, s, p, d, k, a
+                in zip(data.shape[2:], stride, pad, dilate, kernel, adj))
+    out = _tuple(target_shape, n, "target_shape", "Deconvolution") or out
+    shape = (data.shape[0], narrow * num_group) + out
+    return _with_bias("Deconvolution", data, weight, bias, no_bias), dict(
+        kernel=kernel, stride=stride, dilate=dilate, pad=pad, num_group=num_group,
+        shape=shape)
+
+
+Deconvolution = defop("Deconvolution", _deconvolution, _conv_vjps(True),
+                      inputs=("data", "weight", "bias"), nd=("Deconvolution",),
+                      nd_args=_nd_deconvolution, doc=_deconvolution.__doc__,
+                      test=GradTest("custom"))
+
+
+# ---- pooling ----------------------------------------------------------------------
+
+def _pool_geometry(spatial, kernel, stride, pad, convention):
+    """im2col's geometry; 'full' rounds the output size up, padding more at the end."""
+    geo = {"kernel": kernel, "stride": stride, "dilate": (1,) * len(kernel), "pad": []}
+    for n, k, s, p in zip(spatial, kernel, stride, pad):
+        room = n + 2 * p - k
+        out = (-(-room // s) if convention == "full" else room // s) + 1
+        geo["pad"].append((p, p + max(0, (out - 1) * s + k - (n + 2 * p))))
+    geo["pad"] = tuple(geo["pad"])
+    return geo
+
+
+@lru_cache(maxsize=64)
+def _pool_count(spatial, kernel, stride, pad, convention, count_include_pad):
+    """How many elements each averaging window divides by: those inside the data, or
+    inside the padded data with count_include_pad (never the 'full' overhang)."""
+    inside = np.ones((1, 1) + spatial)
+    if count_include_pad:
+        inside = np.pad(inside, ((0, 0), (0, 0)) + tuple((p, p) for p in pad),
+                        constant_values=1.0)
+        pad = (0,) * len(pad)
+    geo = _pool_geometry(inside.shape[2:], kernel, stride, pad, convention)
+    count = _im2col(inside, **geo).sum(axis=tuple(range(-len(kernel), 0)))
+    count.flags.writeable = False
+    return count
+
+
+def _pooling(data, *, kernel, stride, pad, pool_type="max", pooling_convention="valid",
+             count_include_pad=True):
+    """Max, average or sum over windows of data (N, C, *spatial), 1-d to 3-d.
+    ``pooling_convention='full'`` rounds the output size up; average windows divide
+    by the elements inside the zero-padded data (count_include_pad, MXNet's default)
+    or inside the data only. ``global_pool=True`` pools each channel whole.
+
+        >>> nd.Pooling(nd.arange(16).reshape(1, 1, 4, 4), kernel=(2, 2), stride=(2, 2),
+        ...            pool_type='max')
+        [[[[ 5.  7.]
+           [13. 15.]]]]
+    """
+    geo = _pool_geometry(data.shape[2:], kernel, stride, pad, pooling_convention)
+    k_axes = tuple(range(-len(kernel), 0))
+    if pool_type == "max":
+        return np.max(_im2col(data, fill=-np.inf, **geo), axis=k_axes)
+    total = np.sum(_im2col(data, **geo), axis=k_axes)
+    if pool_type == "sum":
+        return total
+    count = _pool_count(data.shape[2:], kernel, stride, pad, pooling_convention,
+                        count_include_pad)
+    return (total / count).astype(data.dtype)
+
+
+def _window_argmax(data, geo):
+    """1 at the first maximum of each window (N, C, *out, *kernel), else 0."""
+    cols = _im2col(data, fill=-np.inf, **geo)
+    flat = cols.reshape(cols.shape[:cols.ndim - len(geo["kernel"])] + (-1,))
+    first = np.argmax(flat, axis=-1)[..., None]
+    return (np.arange(flat.shape[-1]) == first).reshape(cols.shape).astype(data.dtype)
+
+
+window_argmax = defop("_window_argmax", _window_argmax, differentiable=False,
+                      doc=_window_argmax.__doc__)
+
+
+def _pooling_vjp(g, ans, x, *, kernel, stride, pad, pool_type="max",
+                 pooling_convention="valid", count_include_pad=True):
+    geo = _pool_geometry(x.shape[2:], kernel, stride, pad, pooling_convention)
+    if pool_type == "avg":
+        g = g / _pool_count(x.shape[2:], kernel, stride, pad, pooling_convention,
+                            count_include_pad)
+    spread = g.shape + (1,) * len(kernel)
+    cols_shape = g.shape + tuple(kernel)
+    cols = sh.broadcast_to(sh.reshape(g, spread), cols_shape)
+    if pool_type == "max":  # the gradient goes to the first maximum, as in MXNet
+        cols = cols * window_argmax(x, geo=geo)
+    return col2im(cols, shape=x.shape, **geo)
+
+
+def _nd_pooling(data, kernel=(), pool_type="max", global_pool=False, cudnn_off=False,
+                pooling_convention="valid", stride=(), pad=(), p_value=None,
+                count_include_pad=None, layout=None):
+    if pool_type not in ("max", "avg", "sum"):
+        raise NotImplementedError(f"Pooling: pool_type={pool_type!r} is not supported; "
+                                  "use 'max', 'avg' or 'sum'")
+    if pooling_convention not in ("valid", "full"):
+        raise ValueError(f"Pooling: pooling_convention must be 'valid' or 'full', not "
+                         f"{pooling_convention!r}")
+    if global_pool:
+        kernel, stride, pad = tuple(data.shape[2:]), (), ()
+    kernel = _kernel(kernel, "Pooling")
+    stride, _, pad = _window_args("Pooling", data, kernel, stride, (), pad)
+    if any(n + 2 * p < k for n, p, k in zip(data.shape[2:], pad, kernel)):
+        raise ValueError(f"Pooling: kernel {kernel} is larger than the padded data of "
+                         f"shape {data.shape} (pad {pad})")
+    return (data,), dict(kernel=kernel, stride=stride, pad=pad, pool_type=pool_type,
+                         pooling_convention=pooling_convention,
+                         count_include_pad=count_include_pad in (None, True))
+
+
+Pooling = defop("Pooling", _pooling, (_pooling_vjp,), nd=("Pooling",),
+                nd_args=_nd_pooling, doc=_pooling.__doc__, save_output=False,
+                test=GradTest("custom"))
+
+
+# ---- Dropout ----------------------------------------------------------------------
+
+def _dropout(data, mask=None):
+    """Randomly zero elements with probability ``p`` and scale the rest by 1 / (1 - p),
+    in training mode (``autograd.record()``, ``train_mode()``) or with
+    ``mode='always'``; otherwise the identity. ``axes`` share one draw along the
+    given axes. The mask comes from ndgrad.random's generator.
+
+        >>> with autograd.train_mode():
+        ...     y = nd.Dropout(nd.ones((2, 4)), p=0.5)   # each entry 0 or 2
+    """
+    return data.copy() if mask is None else data * mask
+
+
+def _nd_dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False):
+    if not 0 <= p <= 1:
+        raise ValueError(f"Dropout: p must be in [0, 1], not {p}")
+    if p == 0 or not (flags.training or mode == "always"):
+        return (data, None), {}
+    shape = tuple(1 if a in {x % data.ndim for x in axes} else d
+                  for a, d in enumerate(data.shape))
+    keep = _random.generator().random(shape) >= p
+    dtype = data._data.dtype
+    mask = keep.astype(dtype) / dtype.type(1 - p) if p < 1 else np.zeros(shape, dtype)
+    return (data, mask), {}
+
+
+Dropout = defop("Dropout", _dropout,
+                (lambda g, ans, x, mask=None: g if mask is None else g * mask,
+                 lambda g, ans, x, mask: g * x),
+                inputs=("data", "mask"), nd=("Dropout",), nd_args=_nd_dropout,
+                doc=_dropout.__doc__, test=GradTest("custom"))
+
+
+# ---- normalisation ----------------------------------------------------------------
+
+def _norm_axes(ndim, axis):
+    """The reduced axes and the broadcast shape of a per-``axis`` parameter."""
+    axis %= ndim
+    return tuple(a for a in range(ndim) if a != axis), axis
+
+
+def _along(p, ndim, axis):
+    return sh.reshape(p, tuple(-1 if a == axis else 1 for a in range(ndim)))
+
+
+def _normalized_grad(dxhat, xhat, rstd, red):
+    """d/dx of (x - mean) * rstd with batch mean and variance over ``red``."""
+    return rstd * (dxhat - rd.mean(dxhat, axis=red, keepdims=True)
+                   - xhat * rd.mean(dxhat * xhat, axis=red, keepdims=True))
+
+
+def _batch_moments(x, red):
+    mu = rd.mean(x, axis=red, keepdims=True)
+    return mu, rd.mean(ew.square(x - mu), axis=red, keepdims=True)
+
+
+class MovingAverages:
+    """BatchNorm's pending update of its moving statistics. MXNet applies it when the
+    backward pass runs (not in the forward); the first VJP of the op to run does it."""
+
+    def __init__(self, moving_mean, moving_var, momentum):
+        self.arrays, self.momentum, self.done = (moving_mean, moving_var), momentum, False
+
+    def apply(self, x, red):
+        if self.done:
+            return
+        self.done = True
+        x = _raw(x)
+        stats = (x.mean(axis=red), x.var(axis=red))
+        for array, value in zip(self.arrays, stats):
+            data = array._writable()
+            data[...] = data * self.momentum + value * (1 - self.momentum)
+            array._bump()
+
+
+def _batch_norm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, fix_gamma=True,
+                batch_stats=False, axis=1, update=None):
+    """Batch normalisation along ``axis`` (channels): (x - mean) / sqrt(var + eps) *
+    gamma + beta. In training mode (and not use_global_stats) mean and var are the
+    batch's, and the backward pass updates moving_mean and moving_var in place as
+    moving * momentum + batch * (1 - momentum); otherwise the moving statistics are
+    used. ``fix_gamma`` (MXNet's default, True) sets gamma to 1 and gives it no
+    gradient.
+
+        >>> nd.BatchNorm(nd.array([[1, 2], [3, 6]]), nd.ones(2), nd.zeros(2),
+        ...              nd.zeros(2), nd.ones(2), axis=1)
+        [[0.9995004 1.9990008]
+         [2.9985013 5.9970026]]
+    """
+    red, axis = _norm_axes(data.ndim, axis)
+    if batch_stats:
+        mean, var = data.mean(axis=red), data.var(axis=red)
+    else:
+        mean, var = moving_mean, moving_var
+    scale = (1.0 if fix_gamma else gamma) / np.sqrt(var + eps)
+    out = (data - _along(mean, data.ndim, axis)) * _along(scale, data.ndim, axis)
+    return (out + _along(beta, data.ndim, axis)).astype(data.dtype)
+
+
+def _bn_parts(x, mm, mv, eps, batch_stats, axis, update):
+    red, axis = _norm_axes(x.ndim, axis)
+    if update is not None:
+        update.apply(x, red)
+    if batch_stats:
+        mu, var = _batch_moments(x, red)
+    else:
+        mu, var = _along(mm, x.ndim, axis), _along(mv, x.ndim, axis)
+    rstd = 1 / ew.sqrt(var + eps)
+    return red, axis, (x - mu) * rstd, rstd
+
+
+def _bn_data_vjp(g, ans, x, gamma, beta, mm, mv, eps=1e-3, fix_gamma=True,
+                 batch_stats=False, axis=1, update=None):
+    red, axis, xhat, rstd = _bn_parts(x, mm, mv, eps, batch_stats, axis, update)
+    dxhat = g if fix_gamma else g * _along(gamma, x.ndim, axis)
+    return _normalized_grad(dxhat, xhat, rstd, red) if batch_stats else dxhat * rstd
+
+
+def _bn_gamma_vjp(g, ans, x, gamma, beta, mm, mv, eps=1e-3, fix_gamma=True,
+                  batch_stats=False, axis=1, update=None):
+    red, axis, xhat, rstd = _bn_parts(x, mm, mv, eps, batch_stats, axis, update)
+    return zeros_like(gamma) if fix_gamma else rd.sum(g * xhat, axis=red)
+
+
+def _bn_beta_vjp(g, ans, x, gamma, beta, mm, mv, eps=1e-3, fix_gamma=True,
+                 batch_stats=False, axis=1, update=None):
+    red, axis = _norm_axes(x.ndim, axis)
+    if update is not None:
+        update.apply(x, red)
+    return rd.sum(g, axis=red)
+
+
+def _bn_moving_vjp(which):
+    # MXNet gives the moving statistics no gradient; they do have one in predict mode,
+    # and ndgrad gives it if asked (an attached moving_mean is unusual).
+    def vjp(g, ans, x, gamma, beta, mm, mv, eps=1e-3, fix_gamma=True, batch_stats=False,
+            axis=1, update=None):
+        if batch_stats:
+            return None
+        red, axis, xhat, rstd = _bn_parts(x, mm, mv, eps, batch_stats, axis, None)
+        dxhat = g if fix_gamma else g * _along(gamma, x.ndim, axis)
+        if which == "mean":
+            return -rd.sum(dxhat * rstd, axis=red)
+        return rd.sum(dxhat * xhat, axis=red) * -0.5 / (mv + eps)
+    return vjp
+
+
+def _nd_batch_norm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9,
+                   fix_gamma=True, use_global_stats=False, output_mean_var=False, axis=1,
+                   cudnn_off=False, min_calib_range=None, max_calib_range=None):
+    if output_mean_var:
+        raise NotImplementedError("BatchNorm: output_mean_var=True is not supported")
+    channels = data.shape[axis % data.ndim]
+    for name, p in (("gamma", gamma), ("beta", beta), ("moving_mean", moving_mean),
+                    ("moving_var", moving_var)):
+        if p.shape != (channels,):
+            raise ValueError(f"BatchNorm: {name} has shape {p.shape}, expected "
+                             f"({channels},) for data of shape {data.shape} and axis "
+                             f"{axis}")
+    if fix_gamma:  # MXNet writes the ones into gamma
+        gamma._writable()[...] = 1
+        gamma._bump()
+    batch = flags.training and not use_global_stats
+    update = MovingAverages(moving_mean, moving_var, momentum) if batch else None
+    return ((data, gamma, beta, moving_mean, moving_var),
+            dict(eps=eps, fix_gamma=fix_gamma, batch_stats=batch, axis=axis,
+                 update=update))
+
+
+BatchNorm = defop("BatchNorm", _batch_norm,
+                  (_bn_data_vjp, _bn_gamma_vjp, _bn_beta_vjp, _bn_moving_vjp("mean"),
+                   _bn_moving_vjp("var")),
+                  inputs=("data", "gamma", "beta", "moving_mean", "moving_var"),
+                  nd=("BatchNorm",), nd_args=_nd_batch_norm, doc=_batch_norm.__doc__,
+                  test=GradTest("custom", domain=((-2.0, 2.0),) * 4 + ((0.5, 2.0),)))
+
+
+def _layer_norm(data, gamma, beta, axis=-1, eps=1e-5):
+    """Normalise along ``axis`` per sample: (x - mean) / sqrt(var + eps) * gamma + beta,
+    with gamma and beta of the length of that axis.
+
+        >>> nd.LayerNorm(nd.array([[1, 2, 3]]), nd.ones(3), nd.zeros(3))
+        [[-1.2247357  0.         1.2247357]]
+    """
+    ax = axis % data.ndim
+    mean = data.mean(axis=ax, keepdims=True)
+    var = data.var(axis=ax, keepdims=True)
+    out = (data - mean) / np.sqrt(var + eps) * _along(gamma, data.ndim, ax)
+    return (out + _along(beta, data.ndim, ax)).astype(data.dtype)
+
+
+def _ln_parts(x, axis, eps):
+    ax = axis % x.ndim
+    mu, var = _batch_moments(x, ax)
+    rstd = 1 / ew.sqrt(var + eps)
+    return ax, (x - mu) * rstd, rstd
+
+
+def _ln_data_vjp(g, ans, x, gamma, beta, axis=-1, eps=1e-5):
+    ax, xhat, rstd = _ln_parts(x, axis, eps)
+    return _normalized_grad(g * _along(gamma, x.ndim, ax), xhat, rstd, ax)
+
+
+def _ln_gamma_vjp(g, ans, x, gamma, beta, axis=-1, eps=1e-5):
+    ax, xhat, _ = _ln_parts(x, axis, eps)
+    return rd.sum(g * xhat, axis=tuple(a for a in range(x.ndim) if a != ax))
+
+
+LayerNorm = defop("LayerNorm", _layer_norm,
+                  (_ln_data_vjp, _ln_gamma_vjp,
+                   lambda g, ans, x, gamma, beta, axis=-1, eps=1e-5: rd.sum(
+                       g, axis=tuple(a for a in range(x.ndim) if a != axis % x.ndim))),
+                  inputs=("data", "gamma", "beta"), nd=("LayerNorm",),
+                  doc=_layer_norm.__doc__, test=GradTest("custom"))
+
+
+# ---- Embedding --------------------------------------------------------------------
+
+def _rows_of(data, input_dim):
+    """Row numbers from float indices: truncated and clipped to [0, input_dim), as
+    MXNet does."""
+    return np.clip(np.asarray(data).astype(np.int64), 0, input_dim - 1)
+
+
+def _embedding(data, weight, input_dim, output_dim, dtype="float32", sparse_grad=False):
+    """Look up rows of weight (input_dim, output_dim) for the indices in data: the
+    result has shape data.shape + (output_dim,). Only weight gets a gradient.
+
+        >>> nd.Embedding(nd.array([2, 0]), nd.arange(6).reshape(3, 2), input_dim=3,
+        ...              output_dim=2)
+        [[4. 5.]
+         [0. 1.]]
+    """
+    if weight.shape != (input_dim, output_dim):
+        raise ValueError(f"Embedding: weight has shape {weight.shape}, expected "
+                         f"({input_dim}, {output_dim}) (input_dim, output_dim)")
+    return weight[_rows_of(data, input_dim)]
+
+
+Embedding = defop(
+    "Embedding", _embedding,
+    (None, lambda g, ans, x, w, input_dim, output_dim, **kw: sh.index_grad(
+        g, shape=w.shape, index=(_rows_of(_raw(x), input_dim),))),
+    inputs=("data", "weight"), nd=("Embedding",),
+    # Indices stay 0.05 away from integers, where truncation jumps.
+    test=GradTest("custom", domain=((0.0, 2.9), (-2.0, 2.0)), avoid=(0.0, 1.0, 2.0, 3.0)))
