@@ -129,31 +129,42 @@ def _softmax_output(data, label, grad_scale=1.0, ignore_label=-1.0, multi_output
     return _softmax(data, axis=axis)
 
 
+def _label_layout(shape, label_shape, multi_output, preserve_shape):
+    """Where the label indexes: (axis, shape of the data seen as classes on that axis,
+    whether only each sample's first label counts). Checks the label's shape."""
+    shape, label_shape = tuple(shape), tuple(label_shape)
+    first_only = False
+    if multi_output:  # label (N, *rest) indexes axis 1 of (N, C, *rest)
+        axis, flat = 1, shape
+    elif preserve_shape:  # label (*lead) indexes the last axis
+        axis, flat = len(shape) - 1, shape
+    else:  # label (N,) indexes the flattened (N, rest)
+        axis, flat = 1, (shape[0], int(np.prod(shape[1:])))
+        # MXNet's quirk for data of more than 2 dims: it asks for a label of shape
+        # data.shape[:-1] and reads the first label of each sample only.
+        first_only = len(shape) > 2 and label_shape == shape[:-1]
+    expected = shape[:-1] if first_only else flat[:axis] + flat[axis + 1:]
+    if label_shape != expected:
+        raise ValueError(f"SoftmaxOutput: label of shape {label_shape} does not match "
+                         f"data of shape {shape} (expected label shape {expected})")
+    return axis, flat, first_only
+
+
 def _label_positions(shape, label, multi_output, preserve_shape, ignore_label,
                      use_ignore):
     """The one-hot of ``label`` in the output's layout, and the mask of counted
     positions (broadcastable to the output)."""
     label = np.asarray(label)
-    if multi_output:  # label (N, *rest) indexes axis 1 of (N, C, *rest)
-        axis, flat = 1, tuple(shape)
-    elif preserve_shape:  # label (*lead) indexes the last axis
-        axis, flat = label.ndim, tuple(shape)
-    else:  # label (N,) indexes the flattened (N, rest)
-        axis, flat = 1, (shape[0], int(np.prod(shape[1:])))
-        if len(shape) > 2 and label.shape == tuple(shape[:-1]):
-            # MXNet's quirk for data of more than 2 dims: it asks for a label of shape
-            # data.shape[:-1] and reads the first label of each sample only.
-            label = label.reshape(shape[0], -1)[:, 0]
-    if label.shape != flat[:axis] + flat[axis + 1:]:
-        raise ValueError(f"SoftmaxOutput: label of shape {label.shape} does not match "
-                         f"data of shape {tuple(shape)} (expected label shape "
-                         f"{flat[:axis] + flat[axis + 1:]})")
+    axis, flat, first_only = _label_layout(shape, label.shape, multi_output,
+                                           preserve_shape)
+    if first_only:
+        label = label.reshape(shape[0], -1)[:, 0]
     idx = label.astype(np.int64)  # float labels truncate, as in MXNet
     classes = np.arange(flat[axis]).reshape((-1,) + (1,) * (len(flat) - axis - 1))
     onehot = np.expand_dims(idx, axis) == classes
     keep = np.expand_dims((idx != int(ignore_label)) if use_ignore
                           else np.ones(label.shape, bool), axis)
-    if len(flat) != len(shape) or flat != tuple(shape):
+    if flat != tuple(shape):
         keep = keep.reshape((shape[0],) + (1,) * (len(shape) - 1))
     return onehot.reshape(shape), keep
 
@@ -203,6 +214,7 @@ def _nd_softmax_output(data, label, grad_scale=1.0, ignore_label=-1.0,
     if out_grad or smooth_alpha:
         raise NotImplementedError("SoftmaxOutput: out_grad and smooth_alpha are not "
                                   "supported")
+    _label_layout(data.shape, label.shape, multi_output, preserve_shape)
     return (data, label), dict(grad_scale=grad_scale, ignore_label=ignore_label,
                                multi_output=multi_output, use_ignore=use_ignore,
                                preserve_shape=preserve_shape, normalization=normalization)
@@ -943,11 +955,14 @@ def _nd_batch_norm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentu
     if fix_gamma:  # MXNet writes the ones into gamma
         gamma._writable()[...] = 1
         gamma._bump()
-    batch = flags.training and not use_global_stats
-    update = MovingAverages(moving_mean, moving_var, momentum) if batch else None
+    if flags.training and not use_global_stats:
+        # Batch statistics: the op does not read the moving ones, only updates them.
+        update = MovingAverages(moving_mean, moving_var, momentum)
+        return ((data, gamma, beta, None, None),
+                dict(eps=eps, fix_gamma=fix_gamma, batch_stats=True, axis=axis,
+                     update=update))
     return ((data, gamma, beta, moving_mean, moving_var),
-            dict(eps=eps, fix_gamma=fix_gamma, batch_stats=batch, axis=axis,
-                 update=update))
+            dict(eps=eps, fix_gamma=fix_gamma, axis=axis))
 
 
 BatchNorm = defop("BatchNorm", _batch_norm,
