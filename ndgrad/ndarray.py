@@ -61,6 +61,14 @@ def _compare(op):
     return method
 
 
+def _binop(op, reflected=False):
+    def method(self, other):
+        if not isinstance(other, (_engine.Array, np.ndarray) + _SCALARS):
+            return NotImplemented
+        return op(other, self) if reflected else op(self, other)
+    return method
+
+
 def _inplace(op):
     def method(self, other):
         if not isinstance(other, (_engine.Array, np.ndarray) + _SCALARS):
@@ -257,6 +265,9 @@ class ArrayBase(_engine.Array):
     __isub__ = _inplace(ew.subtract)
     __imul__ = _inplace(ew.multiply)
     __itruediv__ = _inplace(ew.divide)
+    __mod__ = _binop(ew.mod)
+    __rmod__ = _binop(ew.mod, reflected=True)
+    __imod__ = _inplace(ew.mod)
     __eq__ = _compare(ew.equal)
     __ne__ = _compare(ew.not_equal)
     __gt__ = _compare(ew.greater)

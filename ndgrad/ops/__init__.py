@@ -1,4 +1,5 @@
 """Every op, registered once (see registry.py). Importing this package registers them."""
 from ndgrad.ops import creation, elementwise, linalg, reduce, shape  # noqa: F401
+from ndgrad.ops import indexing, special  # noqa: F401
 from ndgrad.ops import nn  # noqa: F401  (neural-network layers)
 from ndgrad.ops.registry import REGISTRY, GradTest, OpSpec, defop  # noqa: F401

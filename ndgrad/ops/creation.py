@@ -99,7 +99,8 @@ array = defop("array", _array, inputs=("source_array",), nd=("array",), nd_args=
                np=("array", "asarray"), np_args=npc.array,
                doc=_array.__doc__, differentiable=False)
 arange = _creator("arange", _arange, np=("arange",), np_args=npc.arange)
-zeros = _creator("zeros", _zeros, np=("zeros", "empty"), np_args=npc.of_shape)
+zeros = _creator("zeros", _zeros, nd=("zeros", "empty"), np=("zeros", "empty"),
+                 np_args=npc.of_shape)
 ones = _creator("ones", _ones, np=("ones",), np_args=npc.of_shape)
 full = _creator("full", _full, np=("full",), np_args=npc.full)
 zeros_like = _creator("zeros_like", _zeros_like, inputs=("data",),
@@ -107,16 +108,31 @@ zeros_like = _creator("zeros_like", _zeros_like, inputs=("data",),
 ones_like = _creator("ones_like", _ones_like, inputs=("data",), np=("ones_like",))
 
 
+def _sample(draw, params, shape, dtype):
+    """``draw(*params, size)`` cast to ``dtype``. With array parameters (of one shape)
+    there are ``shape`` samples for each element: the result has shape
+    params.shape + shape, as in MXNet."""
+    params = [np.asarray(p) if np.ndim(p) else p for p in params]
+    lead = next((p.shape for p in params if np.ndim(p)), ())
+    if not lead:
+        return draw(*params, _shape(shape)).astype(dtype or DEFAULT_DTYPE)
+    tail = () if shape is None else _shape(shape)
+    params = [p.reshape(lead + (1,) * len(tail)) if np.ndim(p) else p for p in params]
+    return draw(*params, lead + tail).astype(dtype or DEFAULT_DTYPE)
+
+
 def _normal(loc=0.0, scale=1.0, shape=None, dtype=None):
-    """Samples of a normal distribution N(loc, scale**2), seeded by ndgrad.random.seed."""
-    out = _random.generator().normal(loc, scale, _shape(shape))
-    return out.astype(dtype or DEFAULT_DTYPE)
+    """Samples of a normal distribution N(loc, scale**2), seeded by ndgrad.random.seed.
+
+        >>> nd.random.normal(0, 1, shape=(2, 3)).shape
+        (2, 3)
+    """
+    return _sample(_random.generator().normal, (loc, scale), shape, dtype)
 
 
 def _uniform(low=0.0, high=1.0, shape=None, dtype=None):
     """Samples of the uniform distribution on [low, high)."""
-    out = _random.generator().uniform(low, high, _shape(shape))
-    return out.astype(dtype or DEFAULT_DTYPE)
+    return _sample(_random.generator().uniform, (low, high), shape, dtype)
 
 
 def _randint(low, high, shape=None, dtype=None):
@@ -132,3 +148,93 @@ uniform = _creator("random_uniform", _uniform, nd=("random.uniform", "random_uni
                    np_args={"random.uniform": npc.uniform, "random.rand": npc.rand})
 randint = _creator("random_randint", _randint, nd=("random.randint",),
                    np=("random.randint",), np_args=npc.randint)
+
+
+def _eye(N, M=0, k=0, dtype=None):
+    """An N x M matrix (M = 0: N x N) with ones on diagonal ``k``.
+
+        >>> nd.eye(2, 3, k=1)
+        [[0. 1. 0.]
+         [0. 0. 1.]]
+    """
+    return np.eye(int(N), int(M) or None, int(k), dtype=dtype or DEFAULT_DTYPE)
+
+
+def _linspace(start, stop, num, endpoint=True, dtype=None):
+    """``num`` evenly spaced values from start to stop (included unless not
+    ``endpoint``).
+
+        >>> nd.linspace(0, 1, 5)
+        [0.   0.25 0.5  0.75 1.  ]
+    """
+    return np.linspace(start, stop, int(num), endpoint=endpoint).astype(
+        dtype or DEFAULT_DTYPE)
+
+
+# _eye / _linspace (MXNet's own op names): np.eye and np.linspace are other ops.
+eye = _creator("_eye", _eye, nd=("eye",))
+linspace = _creator("_linspace", _linspace, nd=("linspace",))
+
+
+def _randn(*shape, loc=0.0, scale=1.0, dtype=None, **kwargs):
+    return (), {"loc": loc, "scale": scale, "shape": shape or None, "dtype": dtype}
+
+
+def _exponential(scale=1.0, shape=None, dtype=None):
+    """Samples of the exponential distribution of mean ``scale``.
+
+        >>> nd.random.exponential(2, shape=3).shape
+        (3,)
+    """
+    return _sample(_random.generator().exponential, (scale,), shape, dtype)
+
+
+def _gamma(alpha=1.0, beta=1.0, shape=None, dtype=None):
+    """Samples of the gamma distribution of shape ``alpha`` and scale ``beta``."""
+    return _sample(_random.generator().gamma, (alpha, beta), shape, dtype)
+
+
+def _poisson(lam=1.0, shape=None, dtype=None):
+    """Samples of the Poisson distribution of mean ``lam`` (float32 counts)."""
+    return _sample(_random.generator().poisson, (lam,), shape, dtype)
+
+
+def _multinomial(data, shape=None, get_prob=False, dtype="int32"):
+    """Category indices drawn with the probabilities in the last axis of ``data``:
+    ``shape`` draws per distribution (one if None), so the result has shape
+    data.shape[:-1] + shape. ``get_prob`` also returns the log-probability of each
+    draw.
+
+        >>> nd.random.multinomial(nd.array([0.0, 1.0]), shape=2)
+        [1 1]
+    """
+    probs = np.asarray(data, dtype=np.float64)
+    tail = () if shape is None else _shape(shape)
+    flat = probs.reshape(-1, probs.shape[-1])
+    n = int(np.prod(tail))
+    rng = _random.generator()
+    cdf = np.cumsum(flat, axis=1)
+    u = rng.random((len(flat), n)) * cdf[:, -1:]
+    picks = np.minimum((u[:, :, None] >= cdf[:, None, :]).sum(axis=2), flat.shape[1] - 1)
+    out = picks.reshape(probs.shape[:-1] + tail)
+    if probs.ndim == 1 and not tail:
+        out = out.reshape(1)  # MXNet: one draw from one distribution has shape (1,)
+    if not get_prob:
+        return out.astype(dtype)
+    logp = np.log(np.take_along_axis(flat, picks, axis=1)).reshape(out.shape)
+    kind = np.asarray(data).dtype
+    return out.astype(dtype), logp.astype(kind if kind.kind == "f" else DEFAULT_DTYPE)
+
+
+def _shuffle(data):
+    """A copy of ``data`` with its first axis randomly permuted."""
+    return _random.generator().permutation(data)
+
+
+randn = _creator("random_randn", _normal, nd=("random.randn",), nd_args=_randn)
+exponential = _creator("random_exponential", _exponential, nd=("random.exponential",))
+gamma = _creator("random_gamma", _gamma, nd=("random.gamma",))
+poisson = _creator("random_poisson", _poisson, nd=("random.poisson",))
+multinomial = _creator("random_multinomial_nd", _multinomial,
+                       nd=("random.multinomial",), inputs=("data",))
+shuffle = _creator("random_shuffle", _shuffle, nd=("random.shuffle",), inputs=("data",))

@@ -10,31 +10,43 @@ import math
 import numpy as np
 
 from ndgrad import _kernels
+from ndgrad.ops.creation import zeros_like
 from ndgrad.ops.registry import GradTest, defop
 
 BINARY = ("lhs", "rhs")
 
 
+def _zero_grad(g, ans, x, *rest, **kwargs):
+    # What MXNet gives for rounding, sign, comparisons and argmax: a gradient of zero
+    # (recorded, so that backward runs and delivers zeros, as in MXNet).
+    return zeros_like(x)
+
+
 def _binary(name, fwd, vjps, doc, *, domain=((-2.0, 2.0),), distinct=False,
-            np_names=None, **flags):
-    return defop(name, fwd, vjps, inputs=BINARY, nd=(name,), np=np_names or (name,), doc=doc,
+            np_names=None, nd_names=None, **flags):
+    return defop(name, fwd, vjps, inputs=BINARY, nd=nd_names or (name,),
+                 np=np_names or (name,), doc=doc,
                  test=GradTest("broadcast", domain=domain, distinct=distinct), **flags)
 
 
 add = _binary("add", np.add, (lambda g, ans, a, b: g, lambda g, ans, a, b: g),
               "Elementwise sum with broadcasting.\n\n    >>> nd.add(nd.array([1, 2]), 1)\n"
-              "    [2. 3.]", save_inputs=False)
+              "    [2. 3.]", save_inputs=False,
+              nd_names=("add", "broadcast_add", "broadcast_plus"))
 subtract = _binary("subtract", np.subtract,
                    (lambda g, ans, a, b: g, lambda g, ans, a, b: -g),
-                   "Elementwise difference with broadcasting.", save_inputs=False)
+                   "Elementwise difference with broadcasting.", save_inputs=False,
+                   nd_names=("subtract", "broadcast_sub", "broadcast_minus"))
 multiply = _binary("multiply", np.multiply,
                    (lambda g, ans, a, b: g * b, lambda g, ans, a, b: g * a),
-                   "Elementwise product with broadcasting.")
+                   "Elementwise product with broadcasting.",
+                   nd_names=("multiply", "broadcast_mul"))
 divide = _binary("divide", np.true_divide,
                  (lambda g, ans, a, b: g / b, lambda g, ans, a, b: -g * a / (b * b)),
                  "Elementwise true division with broadcasting.",
                  np_names=("divide", "true_divide"),
-                 domain=((-2.0, 2.0), (0.5, 2.0)))
+                 domain=((-2.0, 2.0), (0.5, 2.0)),
+                 nd_names=("divide", "broadcast_div"))
 
 
 def _log_of(x):
@@ -47,23 +59,27 @@ power = _binary("power", np.power,
                 (lambda g, ans, a, b: g * b * power(a, b - 1),
                  lambda g, ans, a, b: g * ans * _log_of(a)),
                 "Elementwise power with broadcasting: lhs ** rhs.",
-                domain=((0.5, 2.0), (-2.0, 2.0)), save_output=True)
+                domain=((0.5, 2.0), (-2.0, 2.0)), save_output=True,
+                nd_names=("power", "broadcast_power"))
 maximum = _binary("maximum", np.maximum,
                   (lambda g, ans, a, b: g * (a >= b), lambda g, ans, a, b: g * (a < b)),
-                  "Elementwise maximum; ties send the gradient to lhs.", distinct=True)
+                  "Elementwise maximum; ties send the gradient to lhs.", distinct=True,
+                  nd_names=("maximum", "broadcast_maximum"))
 minimum = _binary("minimum", np.minimum,
                   (lambda g, ans, a, b: g * (a <= b), lambda g, ans, a, b: g * (a > b)),
-                  "Elementwise minimum; ties send the gradient to lhs.", distinct=True)
+                  "Elementwise minimum; ties send the gradient to lhs.", distinct=True,
+                  nd_names=("minimum", "broadcast_minimum"))
 
 
 def _compare(name, ufunc, symbol, np_name=None):
     def forward(lhs, rhs, dtype=None):
         out = ufunc(lhs, rhs)
         return out if dtype is None else out.astype(dtype)
-    forward.__doc__ = (f"1 where lhs {symbol} rhs, else 0 (with broadcasting). Not "
-                       "differentiable: no gradient flows through it.")
-    return defop(name, forward, inputs=BINARY, nd=(name,), np=(np_name or name,),
-                 differentiable=False)
+    forward.__doc__ = (f"1 where lhs {symbol} rhs, else 0 (with broadcasting). Its "
+                       "gradient is zero, as in MXNet.")
+    return defop(name, forward, (_zero_grad, lambda g, ans, a, b, dtype=None: zeros_like(b)),
+                 inputs=BINARY, nd=(name, "broadcast_" + name), np=(np_name or name,),
+                 test=GradTest("broadcast", distinct=True))
 
 
 equal = _compare("equal", np.equal, "==")
@@ -132,7 +148,192 @@ relu = _unary("relu", lambda x: np.maximum(x, 0), lambda g, ans, x: relu_grad(g,
               "max(x, 0), elementwise.", avoid=(0.0,), np_names=(), npx=("relu",),
               save_inputs=False,
               save_output=True)
-sign = defop("sign", np.sign, nd=("sign",), np=("sign",), differentiable=False,
-             doc="-1, 0 or 1 by the sign of x. Its gradient is zero, as in MXNet.")
+sign = defop("sign", np.sign, (_zero_grad,), nd=("sign",), np=("sign",),
+             doc="-1, 0 or 1 by the sign of x. Its gradient is zero, as in MXNet.",
+             test=GradTest("elementwise", avoid=(0.0,)))
 abs = _unary("abs", np.abs, lambda g, ans, x: g * sign(x), "Absolute value, elementwise.",
              avoid=(0.0,), np_names=("abs", "absolute"))
+
+
+# ---- more unary math (MXNet's names; `np_names=()` where NumPy has no such function) --
+def _rounding(name, fwd, doc, avoid, np_names=None):
+    return _unary(name, fwd, _zero_grad, doc + " Its gradient is zero, as in MXNet.",
+                  avoid=avoid, np_names=np_names)
+
+
+_INTEGERS = (-2.0, -1.0, 0.0, 1.0, 2.0)
+_HALVES = (-1.5, -0.5, 0.5, 1.5)
+
+
+def _round(x):
+    """Round half away from zero (MXNet's round, unlike NumPy's half-to-even).
+
+        >>> nd.round(nd.array([-1.5, 0.5, 2.5]))
+        [-2.  1.  3.]
+    """
+    return np.copysign(np.floor(np.abs(x) + 0.5), x)
+
+
+def _rint(x):
+    """Round to the nearest integer, halves downwards (MXNet's rint: 0.5 -> 0, 1.5 -> 1,
+    -0.5 -> -1).
+
+        >>> nd.rint(nd.array([-0.5, 0.5, 1.5]))
+        [-1.  0.  1.]
+    """
+    low = np.floor(x)
+    return np.where(x - low <= 0.5, low, low + 1).astype(low.dtype)
+
+
+floor = _rounding("floor", np.floor, "Largest integer <= x, elementwise.", _INTEGERS)
+ceil = _rounding("ceil", np.ceil, "Smallest integer >= x, elementwise.", _INTEGERS)
+trunc = _rounding("trunc", np.trunc, "x rounded towards zero, elementwise.", _INTEGERS)
+fix = _rounding("fix", np.trunc, "x rounded towards zero, elementwise (as trunc).",
+                _INTEGERS)
+round = _rounding("round", _round, _round.__doc__, _HALVES, np_names=())
+rint = _rounding("rint", _rint, _rint.__doc__, _HALVES, np_names=())
+
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
+log2 = _unary("log2", np.log2, lambda g, ans, x: g / (x * _LN2), "Base-2 logarithm.",
+              domain=(0.1, 3.0))
+log10 = _unary("log10", np.log10, lambda g, ans, x: g / (x * _LN10),
+               "Base-10 logarithm.", domain=(0.1, 3.0))
+rsqrt = _unary("rsqrt", lambda x: 1 / np.sqrt(x), lambda g, ans, x: -0.5 * g * ans ** 3,
+               "1 / sqrt(x), elementwise.\n\n    >>> nd.rsqrt(nd.array([4, 0.25]))\n"
+               "    [0.5 2. ]", domain=(0.2, 3.0), np_names=(), save_inputs=False,
+               save_output=True)
+def _in_float64(fn):
+    # NumPy's float32 cbrt is off by an ulp on exact cubes (cbrt(27) = 2.9999998);
+    # MXNet's is exact.
+    return lambda x: fn(np.asarray(x, dtype=np.float64)).astype(np.result_type(x, np.float32))
+
+
+cbrt = _unary("cbrt", _in_float64(np.cbrt), lambda g, ans, x: g / (3 * square(ans)),
+              "Cube root, elementwise.\n\n    >>> nd.cbrt(nd.array([-8, 27]))\n"
+              "    [-2.  3.]", avoid=(0.0,), save_inputs=False, save_output=True)
+rcbrt = _unary("rcbrt", _in_float64(lambda x: 1 / np.cbrt(x)), lambda g, ans, x: -g * ans / (3 * x),
+               "1 / cbrt(x), elementwise.", avoid=(0.0,), np_names=(), save_output=True)
+tan = _unary("tan", np.tan, lambda g, ans, x: g * (1 + square(ans)), "Tangent.",
+             domain=(-1.2, 1.2), save_inputs=False, save_output=True)
+arcsin = _unary("arcsin", np.arcsin, lambda g, ans, x: g / sqrt(1 - square(x)),
+                "Inverse sine, on [-1, 1].", domain=(-0.9, 0.9))
+arccos = _unary("arccos", np.arccos, lambda g, ans, x: -g / sqrt(1 - square(x)),
+                "Inverse cosine, on [-1, 1].", domain=(-0.9, 0.9))
+arctan = _unary("arctan", np.arctan, lambda g, ans, x: g / (1 + square(x)),
+                "Inverse tangent.")
+sinh = _unary("sinh", np.sinh, lambda g, ans, x: g * cosh(x), "Hyperbolic sine.")
+cosh = _unary("cosh", np.cosh, lambda g, ans, x: g * sinh(x), "Hyperbolic cosine.")
+arcsinh = _unary("arcsinh", np.arcsinh, lambda g, ans, x: g / sqrt(square(x) + 1),
+                 "Inverse hyperbolic sine.")
+arccosh = _unary("arccosh", np.arccosh, lambda g, ans, x: g / sqrt(square(x) - 1),
+                 "Inverse hyperbolic cosine, on [1, inf).", domain=(1.2, 3.0))
+arctanh = _unary("arctanh", np.arctanh, lambda g, ans, x: g / (1 - square(x)),
+                 "Inverse hyperbolic tangent, on (-1, 1).", domain=(-0.9, 0.9))
+degrees = _unary("degrees", np.degrees, lambda g, ans, x: g * (180 / math.pi),
+                 "Radians to degrees.", save_inputs=False)
+radians = _unary("radians", np.radians, lambda g, ans, x: g * (math.pi / 180),
+                 "Degrees to radians.", save_inputs=False)
+softsign = _unary("softsign", lambda x: x / (1 + np.abs(x)),
+                  lambda g, ans, x: g / square(1 + abs(x)),
+                  "x / (1 + |x|), elementwise.\n\n    >>> nd.softsign(nd.array([-1, 3]))\n"
+                  "    [-0.5   0.75]", avoid=(0.0,), np_names=())
+
+
+def _clip(data, a_min, a_max):
+    """Limit the values to [a_min, a_max]; the gradient is 1 inside (ends included)
+    and 0 outside, as in MXNet.
+
+        >>> nd.clip(nd.array([-2, 0.5, 3]), -1, 1)
+        [-1.   0.5  1. ]
+    """
+    return np.clip(data, a_min, a_max)
+
+
+clip = defop("clip", _clip,
+             (lambda g, ans, x, a_min, a_max: g * ((x >= a_min) * (x <= a_max)),),
+             nd=("clip",), np=("clip",), doc=_clip.__doc__,
+             test=GradTest("elementwise", avoid=(-1.0, 1.0),
+                           kwargs={"a_min": -1.0, "a_max": 1.0}))
+
+
+# ---- more binary ops ------------------------------------------------------------
+def _mod(lhs, rhs):
+    """Remainder of lhs / rhs with the sign of rhs (Python's %); x % 0 is 0 for
+    integers, as in MXNet.
+
+        >>> nd.modulo(nd.array([-3, 5.5]), 2)
+        [1.  1.5]
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.mod(lhs, rhs)
+
+
+# lhs in (2.1, 2.9) and rhs in (1, 1.04) keep lhs / rhs away from the integers, where
+# mod jumps.
+mod = _binary("mod", _mod, (lambda g, ans, a, b: g, lambda g, ans, a, b: -g * floor(a / b)),
+              _mod.__doc__, domain=((2.1, 2.9), (1.0, 1.04)),
+              nd_names=("modulo", "broadcast_mod"))
+hypot = _binary("hypot", np.hypot,
+                (lambda g, ans, a, b: g * a / ans, lambda g, ans, a, b: g * b / ans),
+                "sqrt(lhs**2 + rhs**2) with broadcasting.\n\n"
+                "    >>> nd.broadcast_hypot(nd.array([3, 5]), nd.array([4, 12]))\n"
+                "    [ 5. 13.]", domain=((0.5, 2.0),), save_output=True,
+                nd_names=("broadcast_hypot",))
+
+
+def _logical(name, ufunc, word):
+    def forward(lhs, rhs):
+        return ufunc(lhs, rhs).astype(np.result_type(lhs, rhs))
+    forward.__doc__ = (f"Logical {word} of (lhs != 0) and (rhs != 0) with broadcasting, "
+                       "as 0/1 in the inputs' dtype. Its gradient is zero.")
+    return defop(name, forward, (_zero_grad, lambda g, ans, a, b: zeros_like(b)),
+                 inputs=BINARY, nd=(name, "broadcast_" + name), doc=forward.__doc__,
+                 test=GradTest("broadcast"))
+
+
+logical_and = _logical("logical_and", np.logical_and, "and")
+logical_or = _logical("logical_or", np.logical_or, "or")
+logical_xor = _logical("logical_xor", np.logical_xor, "exclusive or")
+logical_not = _unary("logical_not", lambda x: np.logical_not(x).astype(x.dtype),
+                     _zero_grad, "1 where x == 0, else 0, in x's dtype. Its gradient is "
+                     "zero.", np_names=())
+
+
+def _elemwise(name, op):
+    """MXNet's elemwise_* variant of ``op``: both inputs of one shape, no broadcasting."""
+    def forward(lhs, rhs):
+        if np.shape(lhs) != np.shape(rhs):
+            raise ValueError(f"{name}: the inputs must have the same shape (no "
+                             f"broadcasting), got {np.shape(lhs)} and {np.shape(rhs)}")
+        return op.forward(lhs, rhs)
+    forward.__doc__ = (f"{op.name} of two arrays of the same shape (an error otherwise; "
+                       f"see broadcast_{name[9:]} for broadcasting).")
+    return defop(name, forward, op.vjps, inputs=BINARY, nd=(name,), doc=forward.__doc__,
+                 test=GradTest("custom", domain=((0.5, 2.0),)))
+
+
+elemwise_add = _elemwise("elemwise_add", add)
+elemwise_sub = _elemwise("elemwise_sub", subtract)
+elemwise_mul = _elemwise("elemwise_mul", multiply)
+elemwise_div = _elemwise("elemwise_div", divide)
+
+
+def _add_n(*args):
+    """The sum of any number of arrays of one shape (no broadcasting).
+
+        >>> nd.add_n(nd.array([1, 2]), nd.array([3, 4]), nd.array([5, 6]))
+        [ 9. 12.]
+    """
+    shapes = [np.shape(a) for a in args]
+    if not args or any(s != shapes[0] for s in shapes):
+        raise ValueError(f"add_n: needs one or more arrays of the same shape, got shapes "
+                         f"{', '.join(map(str, shapes)) or 'none'}")
+    out = np.array(args[0], copy=True)
+    for a in args[1:]:
+        out += a
+    return out
+
+
+add_n = defop("add_n", _add_n, (lambda g, ans, *xs, argnum: g,), inputs=("args",),
+              nd=("add_n", "ElementWiseSum"), doc=_add_n.__doc__, variadic=True,
+              save_inputs=False, test=GradTest("custom"))

@@ -55,16 +55,23 @@ def _grad_rhs(g, ans, a, b, axes=2):
 
 
 def _nd_dot(lhs, rhs, transpose_a=False, transpose_b=False):
-    """MXNet's dot: contract the last axis of lhs with the first axis of rhs, after
-    reversing the axes of either if asked; 1-d . 1-d gives an array of shape (1,)."""
-    if transpose_a:
-        lhs = transpose(lhs)
-    if transpose_b:
-        rhs = transpose(rhs)
-    if lhs.shape[-1:] != rhs.shape[:1]:
-        raise ValueError(f"dot: shapes {lhs.shape} and {rhs.shape} do not contract (the "
-                         "last axis of lhs must match the first axis of rhs)")
-    return (lhs, rhs), {"axes": 1}
+    """MXNet's dot: contract the last axis of lhs with the first axis of rhs; 1-d . 1-d
+    gives an array of shape (1,). ``transpose_a`` contracts the first axis of lhs
+    instead, ``transpose_b`` the last axis of rhs (for n-d arrays MXNet reads them as
+    matrices of shape (d0, d1*...*dn): the other axes keep their order).
+
+        >>> nd.dot(nd.ones((4, 3, 2)), nd.ones((4, 5)), transpose_a=True).shape
+        (3, 2, 5)
+    """
+    a_axis = 0 if transpose_a else lhs.ndim - 1
+    b_axis = rhs.ndim - 1 if transpose_b else 0
+    if lhs.ndim == 0 or rhs.ndim == 0 or lhs.shape[a_axis] != rhs.shape[b_axis]:
+        raise ValueError(f"dot: shapes {lhs.shape} and {rhs.shape} do not contract (axis "
+                         f"{a_axis} of lhs must match axis {b_axis} of rhs; transpose_a="
+                         f"{transpose_a}, transpose_b={transpose_b})")
+    if not (transpose_a or transpose_b):
+        return (lhs, rhs), {"axes": 1}
+    return (lhs, rhs), {"axes": ((a_axis,), (b_axis,))}
 
 
 tensordot = defop("tensordot", _tensordot, (_grad_lhs, _grad_rhs), inputs=("lhs", "rhs"),
@@ -73,3 +80,58 @@ tensordot = defop("tensordot", _tensordot, (_grad_lhs, _grad_rhs), inputs=("lhs"
                   np_args={"dot": npc.dot, "tensordot": npc.tensordot, "inner": npc.inner,
                            "outer": npc.outer, "vdot": npc.vdot},
                   test=GradTest("matrix"))
+
+
+# ---- batched matrix products: batch_dot and linalg.gemm2 -----------------------------
+def _mT(x, flag):
+    return np.swapaxes(x, -1, -2) if flag else x
+
+
+def _matmul(lhs, rhs, transpose_a=False, transpose_b=False, alpha=1.0):
+    """alpha * op(lhs) @ op(rhs) over the last two axes (the others are batch axes,
+    which must agree); op transposes a matrix if its flag is set.
+
+        >>> nd.batch_dot(nd.ones((2, 3, 4)), nd.ones((2, 4, 5))).shape
+        (2, 3, 5)
+    """
+    a, b = _mT(lhs, transpose_a), _mT(rhs, transpose_b)
+    if a.ndim < 2 or a.shape[:-2] != b.shape[:-2] or a.shape[-1] != b.shape[-2]:
+        raise ValueError(f"shapes {lhs.shape} and {rhs.shape} do not multiply as batches of "
+                         f"matrices (transpose_a={transpose_a}, transpose_b={transpose_b})")
+    out = np.matmul(a, b)
+    return out if alpha == 1.0 else out * alpha
+
+
+# C = op(A) op(B): dop(A) = g op(B)^T and dop(B) = op(A)^T g, transposed back where
+# op transposed; written as products with flags so that they are this op again.
+def _matmul_lhs(g, ans, a, b, transpose_a=False, transpose_b=False, alpha=1.0):
+    if transpose_a:
+        return matmul(b, g, transpose_a=transpose_b, transpose_b=True, alpha=alpha)
+    return matmul(g, b, transpose_b=not transpose_b, alpha=alpha)
+
+
+def _matmul_rhs(g, ans, a, b, transpose_a=False, transpose_b=False, alpha=1.0):
+    if transpose_b:
+        return matmul(g, a, transpose_a=True, transpose_b=transpose_a, alpha=alpha)
+    return matmul(a, g, transpose_a=not transpose_a, alpha=alpha)
+
+
+def _nd_batch_dot(lhs, rhs, transpose_a=False, transpose_b=False):
+    if lhs.ndim != 3 or rhs.ndim != 3:
+        raise ValueError(f"batch_dot: needs two 3-d arrays (batch, rows, cols), got shapes "
+                         f"{lhs.shape} and {rhs.shape}")
+    return (lhs, rhs), {"transpose_a": transpose_a, "transpose_b": transpose_b}
+
+
+matmul = defop("batch_dot", _matmul, (_matmul_lhs, _matmul_rhs), inputs=("lhs", "rhs"),
+               nd=("batch_dot",), nd_args=_nd_batch_dot, doc=_matmul.__doc__,
+               test=GradTest("custom"))
+gemm2 = defop("linalg_gemm2", _matmul, (_matmul_lhs, _matmul_rhs), inputs=("A", "B"),
+              nd=("linalg.gemm2",),
+              nd_args=lambda A, B, transpose_a=False, transpose_b=False, alpha=1.0, axis=-3:
+                  ((A, B), {"transpose_a": transpose_a, "transpose_b": transpose_b,
+                            "alpha": alpha}),
+              doc="alpha * op(A) @ op(B) for (batches of) matrices, op transposing if "
+                  "transpose_a / transpose_b.\n\n    >>> nd.linalg.gemm2(nd.ones((2, 3)), "
+                  "nd.ones((3, 2)), alpha=2.0)\n    [[6. 6.]\n     [6. 6.]]",
+              test=GradTest("custom"))

@@ -1,6 +1,9 @@
 """Reductions. Their VJPs broadcast the gradient back over the reduced axes."""
 import numpy as np
 
+from ndgrad._engine import Array
+from ndgrad.ops.elementwise import _zero_grad, equal, sign
+from ndgrad.ops.indexing import _axis, put_along, where
 from ndgrad.ops.registry import GradTest, defop
 from ndgrad.ops import np_conventions as npc
 from ndgrad.ops.shape import broadcast_to, reshape
@@ -35,13 +38,23 @@ def _mean(data, axis=None, keepdims=False):
     return np.mean(data, axis=axis, keepdims=keepdims)
 
 
-def _norm(data, axis=None, keepdims=False):
-    """The L2 norm over ``axis`` (of the flattened array by default)."""
+def _norm(data, ord=2, axis=None, keepdims=False):
+    """The L2 norm (``ord=1``: the L1 norm) over ``axis`` (of the flattened array by
+    default).
+
+        >>> nd.norm(nd.array([[1, -2], [3, 4]]), ord=1, axis=1)
+        [3. 7.]
+    """
+    if ord == 1:
+        return np.sum(np.abs(data), axis=axis, keepdims=keepdims)
     return np.sqrt(np.sum(np.square(data), axis=axis, keepdims=keepdims))
 
 
-def _norm_vjp(g, ans, x, axis=None, keepdims=False):
-    # At a zero norm the subgradient 0 is used (the formula would give 0/0).
+def _norm_vjp(g, ans, x, ord=2, axis=None, keepdims=False):
+    if ord == 1:
+        return _spread(g, x, axis) * sign(x)
+    # At a zero norm the subgradient 0 is used (the formula would give 0/0; MXNet
+    # gives nan).
     safe = ans + (ans == 0)
     return _spread(g / safe, x, axis) * x
 
@@ -67,9 +80,10 @@ def _nd_axes(data, axis=None, keepdims=False, exclude=False):
 
 
 def _nd_norm(data, ord=2, axis=None, keepdims=False):
-    if ord != 2:
-        raise NotImplementedError(f"norm: ord={ord} is not supported yet; only ord=2")
-    return _nd_axes(data, axis, keepdims)
+    if ord not in (1, 2):
+        raise ValueError(f"norm: ord must be 1 or 2 (as in MXNet), not {ord!r}")
+    args, kwargs = _nd_axes(data, axis, keepdims)
+    return args, {"ord": ord, **kwargs}
 
 
 sum = defop("sum", _sum, (lambda g, ans, x, axis=None, keepdims=False: _spread(g, x, axis),),
@@ -83,4 +97,170 @@ mean = defop("mean", _mean,
 norm = defop("norm", _norm, (_norm_vjp,), nd=("norm",), nd_args=_nd_norm,
              np=("linalg.norm",), np_args=npc.norm,
              doc=_norm.__doc__, save_output=True,
-             test=GradTest("reduce", avoid=(0.0,)))
+             test=GradTest("custom", avoid=(0.0,)))
+
+
+def _extreme_vjp(g, ans, x, axis=None, keepdims=False):
+    # As in MXNet, every element equal to the max (min) gets the whole gradient:
+    # ties are not split.
+    return _spread(g, x, axis) * equal(x, _spread(ans, x, axis))
+
+
+def _prod_vjp(g, ans, x, axis=None, keepdims=False):
+    # prod / x, as MXNet computes it: nan where x is 0 (the product of the others
+    # would be exact; MXNet's formula is kept so that results match it).
+    return _spread(g * ans, x, axis) / x
+
+
+def _nanprod_vjp(g, ans, x, axis=None, keepdims=False):
+    valid = equal(x, x)  # 0 at nan, where the gradient is 0
+    return where(valid, _spread(g * ans, x, axis) / where(valid, x, 1 - valid), valid)
+
+
+def _reduction(name, fn, vjp, doc, test=_REDUCE, **flags):
+    def forward(data, axis=None, keepdims=False):
+        # in data's dtype, as in MXNet (NumPy's prod makes int32 int64)
+        return np.asarray(fn(data, axis=axis, keepdims=keepdims)).astype(data.dtype,
+                                                                       copy=False)
+    forward.__doc__ = doc
+    return defop(name, forward, (vjp,), nd=(name,), nd_args=_nd_axes, doc=doc,
+                 test=test, **flags)
+
+
+max_ = _reduction("max", np.max, _extreme_vjp, "The largest element over ``axis`` (all "
+                 "axes by default); ties all get the gradient.\n\n"
+                 "    >>> nd.max(nd.array([[1, 5], [3, 2]]), axis=0)\n    [3. 5.]",
+                 test=GradTest("custom"), save_output=True)
+min_ = _reduction("min", np.min, _extreme_vjp, "The smallest element over ``axis``; ties "
+                 "all get the gradient.", test=GradTest("custom"),
+                 save_output=True)
+prod = _reduction("prod", np.prod, _prod_vjp, "The product over ``axis`` (all axes by "
+                  "default). Its gradient is prod / x, nan where x is 0, as in MXNet.",
+                  test=GradTest("reduce", domain=((0.5, 1.5),)), save_output=True)
+nansum = _reduction("nansum", np.nansum,
+                    lambda g, ans, x, axis=None, keepdims=False:
+                        _spread(g, x, axis) * equal(x, x),
+                    "The sum over ``axis``, nan counted as 0 (and given gradient 0).\n\n"
+                    "    >>> nd.nansum(nd.array([1, float('nan'), 2]))\n    [3.]")
+nanprod = _reduction("nanprod", np.nanprod, _nanprod_vjp,
+                     "The product over ``axis``, nan counted as 1 (and given gradient 0).",
+                     test=GradTest("reduce", domain=((0.5, 1.5),)), save_output=True)
+
+
+# ---- positions: argmax, sort, topk --------------------------------------------------
+def _raw(x):
+    """The data of a saved input (positions are computed on data, never recorded)."""
+    return x._data if isinstance(x, Array) else x
+
+
+def _nd_position_axis(data, axis=None, keepdims=False):
+    if axis is not None:
+        axis = _axis("argmax", int(axis), data.ndim)
+    return (data,), {"axis": axis, "keepdims": keepdims}
+
+
+def _arg_extreme(fn):
+    def forward(data, axis=None, keepdims=False):
+        out = fn(data, axis=axis, keepdims=keepdims and axis is not None)
+        return np.asarray(out).astype(data.dtype)  # MXNet: in the input's dtype
+    return forward
+
+
+# Registered as _argmax / _argmin: the np namespace's argmax (int64, no gradient) is
+# another op.
+argmax = defop("_argmax", _arg_extreme(np.argmax), (_zero_grad,), nd=("argmax",),
+               nd_args=_nd_position_axis, test=GradTest("custom"),
+               doc="The index of the largest element along ``axis`` (of the flattened "
+                   "array if None), in the input's dtype; the first one on ties. Its "
+                   "gradient is zero.\n\n    >>> nd.argmax(nd.array([[1, 5], [3, 2]]), "
+                   "axis=1)\n    [1. 0.]")
+argmin = defop("_argmin", _arg_extreme(np.argmin), (_zero_grad,), nd=("argmin",),
+               nd_args=_nd_position_axis, test=GradTest("custom"),
+               doc="The index of the smallest element along ``axis``, in the input's "
+                   "dtype. Its gradient is zero.")
+
+
+def _order(data, axis, is_ascend):
+    """Positions that sort ``data`` along ``axis``; equal elements keep their order
+    (as in MXNet, also when descending)."""
+    return np.argsort(data if is_ascend else -data, axis=axis, kind="stable")
+
+
+def _flat(data, axis):
+    return (data.reshape(-1), 0) if axis is None else (data, axis % data.ndim)
+
+
+def _sort(data, axis=-1, is_ascend=True):
+    """The elements sorted along ``axis`` (of the flattened array if None).
+
+        >>> nd.sort(nd.array([3, 1, 2]), is_ascend=False)
+        [3. 2. 1.]
+    """
+    data, ax = _flat(data, axis)
+    return np.take_along_axis(data, _order(data, ax, is_ascend), ax)
+
+
+def _sort_vjp(g, ans, x, axis=-1, is_ascend=True):
+    flat, ax = _flat(_raw(x), axis)
+    put = put_along(g, indices=_order(flat, ax, is_ascend), axis=ax, shape=flat.shape)
+    return reshape(put, x.shape)
+
+
+def _argsort(data, axis=-1, is_ascend=True, dtype="float32"):
+    """The positions that sort ``data`` along ``axis`` (float32 unless ``dtype``); equal
+    elements keep their order. Its gradient is zero.
+
+        >>> nd.argsort(nd.array([3, 1, 2]))
+        [1. 2. 0.]
+    """
+    data, ax = _flat(data, axis)
+    return _order(data, ax, is_ascend).astype(dtype)
+
+
+def _topk_positions(data, axis, k, is_ascend):
+    flat, ax = _flat(data, axis)
+    if not 1 <= k <= flat.shape[ax]:
+        raise ValueError(f"topk: k={k} must be in [1, {flat.shape[ax]}] for axis {axis} "
+                         f"of shape {data.shape}")
+    return flat, ax, np.take(_order(flat, ax, is_ascend), np.arange(k), axis=ax)
+
+
+def _topk(data, axis=-1, k=1, ret_typ="indices", is_ascend=False, dtype="float32"):
+    """The ``k`` largest (``is_ascend``: smallest) elements along ``axis`` (of the
+    flattened array if None): their positions (``ret_typ='indices'``, float32 unless
+    ``dtype``), their values ('value'), both ('both': [values, positions]) or a 0/1
+    mask of them ('mask'). Equal elements are taken in order.
+
+        >>> nd.topk(nd.array([[3, 1, 2], [1, 5, 4]]), k=2, ret_typ='value')
+        [[3. 2.]
+         [5. 4.]]
+    """
+    if ret_typ not in ("indices", "value", "both", "mask"):
+        raise ValueError(f"topk: ret_typ must be 'indices', 'value', 'both' or 'mask', "
+                         f"not {ret_typ!r}")
+    flat, ax, pos = _topk_positions(data, axis, k, is_ascend)
+    if ret_typ == "mask":
+        mask = np.zeros_like(flat)
+        np.put_along_axis(mask, pos, 1, ax)
+        return mask.reshape(data.shape)
+    if ret_typ == "indices":
+        return pos.astype(dtype)
+    values = np.take_along_axis(flat, pos, ax)
+    return (values, pos.astype(dtype)) if ret_typ == "both" else values
+
+
+def _topk_vjp(g, ans, x, axis=-1, k=1, ret_typ="indices", is_ascend=False,
+              dtype="float32"):
+    if ret_typ in ("indices", "mask"):
+        return _zero_grad(g, ans, x)
+    flat, ax, pos = _topk_positions(_raw(x), axis, k, is_ascend)
+    g = g[0] if ret_typ == "both" else g
+    return reshape(put_along(g, indices=pos, axis=ax, shape=flat.shape), x.shape)
+
+
+sort = defop("sort", _sort, (_sort_vjp,), nd=("sort",), doc=_sort.__doc__,
+             test=GradTest("custom"))
+argsort = defop("argsort", _argsort, (_zero_grad,), nd=("argsort",),
+                doc=_argsort.__doc__, test=GradTest("custom"))
+topk = defop("topk", _topk, (_topk_vjp,), nd=("topk",), doc=_topk.__doc__,
+             test=GradTest("custom"))

@@ -206,3 +206,230 @@ zero_at = defop("_zero_at", _zero_at, (lambda g, ans, x, index: zero_at(g, index
                 test=GradTest("custom"))
 
 _engine.install(sum_to, astype)
+
+
+# ---- MXNet's shape ops, as reshape / transpose / broadcast_to with its arguments ----
+def _like(names, base, adapter, doc, test):
+    """An op that is ``base`` with arguments built from MXNet's by ``adapter``; its
+    nd ``names`` (the first names the op)."""
+    names = (names,) if isinstance(names, str) else names
+    return defop(names[0], base.forward, base.vjps, nd=names, nd_args=adapter, doc=doc,
+                 save_inputs=False, view=base.view, test=test)
+
+
+def _check_axis(name, axis, ndim):
+    if not -ndim <= axis < ndim:
+        raise IndexError(f"{name}: axis {axis} is out of range for an array with {ndim} "
+                         "dimensions")
+    return axis % ndim
+
+
+def _nd_flatten(data):
+    return (data,), {"shape": (data.shape[0] if data.ndim else 1,
+                               int(np.prod(data.shape[1:])))}
+
+
+def _nd_squeeze(data, axis=None):
+    axes = range(data.ndim) if axis is None else (axis,) if np.ndim(axis) == 0 else axis
+    axes = {_check_axis("squeeze", a, data.ndim) for a in axes}
+    for a in axes:
+        if axis is not None and data.shape[a] != 1:
+            raise ValueError(f"squeeze: axis {a} of shape {data.shape} has length "
+                             f"{data.shape[a]}, not 1")
+    shape = tuple(d for i, d in enumerate(data.shape) if not (i in axes and d == 1))
+    return (data,), {"shape": shape or (1,)}  # nd arrays are never 0-d
+
+
+def _nd_reshape_like(lhs, rhs):
+    if lhs.size != rhs.size:
+        raise ValueError(f"reshape_like: cannot reshape {lhs.shape} to the shape "
+                         f"{rhs.shape} of rhs (sizes differ)")
+    return (lhs,), {"shape": rhs.shape}
+
+
+def _nd_swapaxes(data, dim1=0, dim2=0):
+    axes = list(range(data.ndim))
+    a, b = _check_axis("swapaxes", dim1, data.ndim), _check_axis("swapaxes", dim2, data.ndim)
+    axes[a], axes[b] = axes[b], axes[a]
+    return (data,), {"axes": tuple(axes)}
+
+
+def _nd_broadcast_axes(data, axis=(), size=()):
+    axis = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+    size = (size,) if np.ndim(size) == 0 else tuple(size)
+    shape = list(data.shape)
+    for a, n in zip(axis, size):
+        a = _check_axis("broadcast_axis", a, data.ndim)
+        if shape[a] != 1:
+            raise ValueError(f"broadcast_axis: axis {a} of shape {data.shape} has length "
+                             f"{shape[a]}; only length-1 axes can be broadcast")
+        shape[a] = int(n)
+    return (data,), {"shape": tuple(shape)}
+
+
+def _nd_broadcast_like(lhs, rhs, lhs_axes=None, rhs_axes=None):
+    if lhs_axes is None:
+        return (lhs,), {"shape": rhs.shape}
+    return _nd_broadcast_axes(lhs, lhs_axes, [rhs.shape[a] for a in rhs_axes])
+
+
+_ANY = GradTest("custom")
+flatten = _like(("flatten", "Flatten"), reshape, _nd_flatten,
+                "Collapse every axis but the first: shape (d0, d1*d2*...).\n\n"
+                "    >>> nd.flatten(nd.ones((2, 3, 4))).shape\n    (2, 12)", _ANY)
+squeeze = _like("squeeze", reshape, _nd_squeeze,
+                "Remove the axes of length one (those of ``axis`` only, if given); an "
+                "all-ones shape gives (1,).", _ANY)
+reshape_like = _like("reshape_like", reshape, _nd_reshape_like,
+                     "``lhs`` reshaped to the shape of ``rhs``.", _ANY)
+swapaxes = _like(("swapaxes", "SwapAxis"), transpose, _nd_swapaxes,
+                 "Exchange axes ``dim1`` and ``dim2`` (a view).\n\n"
+                 "    >>> nd.swapaxes(nd.ones((2, 3, 4)), 0, 2).shape\n    (4, 3, 2)",
+                 GradTest("elementwise"))
+broadcast_axes = _like(("broadcast_axes", "broadcast_axis"), broadcast_to,
+                       _nd_broadcast_axes, "Broadcast the length-1 axes ``axis`` to "
+                       "lengths ``size``.", _ANY)
+broadcast_like = _like("broadcast_like", broadcast_to, _nd_broadcast_like,
+                       "``lhs`` broadcast to the shape of ``rhs`` (or its ``lhs_axes`` to "
+                       "the lengths of ``rhs_axes`` of rhs).", _ANY)
+
+
+def _tile(data, reps):
+    """``data`` repeated ``reps`` times along each axis (NumPy's tile).
+
+        >>> nd.tile(nd.array([1, 2]), reps=(2,))
+        [1. 2. 1. 2.]
+    """
+    return np.tile(data, reps)
+
+
+def _tile_vjp(g, ans, x, reps):
+    # tile is x of shape (1, d0, 1, d1, ...) broadcast to (r0, d0, r1, d1, ...).
+    reps = (reps,) if np.ndim(reps) == 0 else tuple(reps)
+    n = max(len(reps), x.ndim)
+    reps = (1,) * (n - len(reps)) + reps
+    dims = (1,) * (n - x.ndim) + tuple(x.shape)
+    tiled = reshape(g, tuple(v for r, d in zip(reps, dims) for v in (r, d)))
+    return reshape(sum_to(tiled, shape=tuple(v for d in dims for v in (1, d))), x.shape)
+
+
+def _repeat(data, repeats, axis=None):
+    """Each element repeated ``repeats`` times along ``axis`` (of the flattened array
+    if None).
+
+        >>> nd.repeat(nd.array([1, 2]), repeats=2)
+        [1. 1. 2. 2.]
+    """
+    return np.repeat(data, repeats, axis)
+
+
+def _repeat_vjp(g, ans, x, repeats, axis=None):
+    # repeat is x with a length-1 axis after ``axis`` broadcast to length ``repeats``.
+    shape = (x.size,) if axis is None else x.shape
+    ax = 0 if axis is None else axis % x.ndim
+    copies = reshape(g, shape[:ax + 1] + (repeats,) + shape[ax + 1:])
+    return reshape(sum_to(copies, shape=shape[:ax + 1] + (1,) + shape[ax + 1:]), x.shape)
+
+
+tile = defop("tile", _tile, (_tile_vjp,), nd=("tile",), doc=_tile.__doc__,
+             save_inputs=False, test=GradTest("custom"))
+repeat = defop("repeat", _repeat, (_repeat_vjp,), nd=("repeat",), doc=_repeat.__doc__,
+               save_inputs=False, test=GradTest("custom"))
+
+
+# ---- joining and splitting -------------------------------------------------------
+def _concat(*data, dim=1):
+    """Join arrays along axis ``dim`` (their other axes must agree).
+
+        >>> nd.concat(nd.array([[1, 2]]), nd.array([[3]]), dim=1)
+        [[1. 2. 3.]]
+    """
+    if not data:
+        raise ValueError("concat: needs at least one array")
+    shapes = [np.shape(d) for d in data]
+    ax = _check_axis("concat", dim, len(shapes[0]))
+    if any(len(s) != len(shapes[0]) or s[:ax] + s[ax + 1:] != shapes[0][:ax] +
+           shapes[0][ax + 1:] for s in shapes):
+        raise ValueError(f"concat: shapes {', '.join(map(str, shapes))} differ off "
+                         f"axis {dim}")
+    return np.concatenate(data, axis=ax)
+
+
+def _concat_vjp(g, ans, *xs, argnum, dim=1):
+    ax = dim % xs[0].ndim
+    start = int(np.sum([x.shape[ax] for x in xs[:argnum]]))
+    return getitem(g, index=(slice(None),) * ax + (slice(start, start + xs[argnum].shape[ax]),))
+
+
+def _stack(*data, axis=0):
+    """Join arrays of one shape along a new axis ``axis``.
+
+        >>> nd.stack(nd.array([1, 2]), nd.array([3, 4]))
+        [[1. 2.]
+         [3. 4.]]
+    """
+    shapes = [np.shape(d) for d in data]
+    if not data or any(s != shapes[0] for s in shapes):
+        raise ValueError(f"stack: needs arrays of one shape, got "
+                         f"{', '.join(map(str, shapes)) or 'none'}")
+    return np.stack(data, axis=_check_axis("stack", axis, len(shapes[0]) + 1))
+
+
+def _stack_vjp(g, ans, *xs, argnum, axis=0):
+    return getitem(g, index=(slice(None),) * (axis % (xs[0].ndim + 1)) + (argnum,))
+
+
+concat = defop("concat", _concat, (_concat_vjp,), inputs=("data",),
+               nd=("concat", "Concat"), doc=_concat.__doc__, variadic=True,
+               save_inputs=False, test=GradTest("custom"))
+stack = defop("stack", _stack, (_stack_vjp,), inputs=("data",), nd=("stack",),
+              doc=_stack.__doc__, variadic=True, save_inputs=False,
+              test=GradTest("custom"))
+
+
+def _split(data, num_outputs, axis=1, squeeze_axis=False):
+    """``num_outputs`` equal parts of ``data`` along ``axis`` (a list; one array if
+    num_outputs is 1); ``squeeze_axis`` drops that axis when the parts have length 1.
+
+        >>> a, b = nd.split(nd.array([[1, 2], [3, 4]]), num_outputs=2, axis=0)
+        >>> b
+        <BLANKLINE>
+        [[3. 4.]]
+        <NDArray 1x2 @cpu(0)>
+    """
+    ax = _check_axis("split", axis, data.ndim)
+    if num_outputs < 1 or data.shape[ax] % num_outputs:
+        raise ValueError(f"split: axis {axis} of shape {data.shape} does not split into "
+                         f"{num_outputs} equal parts")
+    parts = np.split(data, num_outputs, axis=ax)
+    if squeeze_axis and data.shape[ax] == num_outputs:
+        parts = [np.squeeze(p, ax) for p in parts]
+    return tuple(parts) if num_outputs > 1 else parts[0]
+
+
+def _split_vjp(g, ans, x, num_outputs, axis=1, squeeze_axis=False):
+    ax = axis % x.ndim
+    gs = g if num_outputs > 1 else (g,)
+    if squeeze_axis and x.shape[ax] == num_outputs:
+        gs = [expand_dims(gi, axis=ax) for gi in gs]
+    return concat(*gs, dim=ax)
+
+
+split = defop("split", _split, (_split_vjp,), nd=("split", "SliceChannel"),
+              doc=_split.__doc__, save_inputs=False, view=True, test=GradTest("custom"))
+
+
+def _shape_array(data):
+    """The shape of ``data`` as a 1-d int64 array."""
+    return np.array(data.shape, dtype=np.int64)
+
+
+def _size_array(data):
+    """The number of elements of ``data`` as an int64 array of shape (1,)."""
+    return np.array([data.size], dtype=np.int64)
+
+
+shape_array = defop("shape_array", _shape_array, nd=("shape_array",),
+                    doc=_shape_array.__doc__, differentiable=False)
+size_array = defop("size_array", _size_array, nd=("size_array",),
+                   doc=_size_array.__doc__, differentiable=False)

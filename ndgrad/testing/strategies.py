@@ -5,6 +5,7 @@ from hypothesis import assume, strategies as st
 from hypothesis.extra import numpy as hnp
 
 from ndgrad.ops.registry import REGISTRY
+from ndgrad.testing.nd_strategies import SAMPLERS as ND_SAMPLERS
 from ndgrad.testing.nn_strategies import SAMPLERS as NN_SAMPLERS
 
 
@@ -30,7 +31,9 @@ def arrays(shape, domain=(-2.0, 2.0), avoid=()):
 
 def _inputs(draw, spec, input_shapes):
     t = spec.test
-    return [draw(arrays(s, t.domain_of(i), t.avoid)) for i, s in enumerate(input_shapes)]
+    # A sampler may give an input's values (an ndarray) instead of its shape.
+    return [s if isinstance(s, np.ndarray) else draw(arrays(s, t.domain_of(i), t.avoid))
+            for i, s in enumerate(input_shapes)]
 
 
 @st.composite
@@ -83,6 +86,8 @@ def _custom(draw, spec):
     name = spec.op.name
     if name in NN_SAMPLERS:  # the neural-network ops' samplers live in their module
         return draw(NN_SAMPLERS[name]())
+    if name in ND_SAMPLERS:  # and the nd operator surface's in theirs
+        return draw(ND_SAMPLERS[name]())
     shape = draw(shapes(min_dims=1))
     if name == "reshape":
         target = draw(st.sampled_from([(-1,), tuple(reversed(shape)), (1,) + shape]))
