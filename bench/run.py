@@ -34,7 +34,14 @@ import tracemalloc
 from dataclasses import dataclass, field
 from typing import Callable
 
-import numpy as np
+# NumPy's elementwise ops run on one thread, but its matrix products go through
+# OpenBLAS, which starts a thread per core. Pin it to one unless the caller chose,
+# so that every ratio compares one thread with one thread (torch's multi-threaded
+# row is the exception, and says so); threaded BLAS on a shared machine also swings
+# by 10x from run to run. It only takes effect before NumPy is first imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
 
 # Measure the tree this file lives in (its in-place build), not some other ndgrad
 # that happens to be installed: a benchmark of the wrong build is worse than none.
@@ -127,8 +134,9 @@ _TORCH_DEFAULT_THREADS: int | None = None
 def _torch_variants(torch, step: Callable, ops: int = 0) -> list[Impl]:
     """``step`` timed on one thread and on torch's default thread count.
 
-    ndgrad and NumPy run these ops on one thread, so the 1-thread figure is the
-    like-for-like one; the default figure is what a torch user gets out of the box.
+    NumPy runs on one thread here (see OPENBLAS_NUM_THREADS above), so the
+    1-thread figure is the like-for-like one; the default figure is what a torch
+    user gets out of the box.
     """
     global _TORCH_DEFAULT_THREADS
     if _TORCH_DEFAULT_THREADS is None:
@@ -784,7 +792,8 @@ def main(argv=None) -> int:
 
     print(f"ndgrad {ndgrad.__version__} ({os.path.dirname(ndgrad.__file__)}), "
           f"numpy {np.__version__}, Python {platform.python_version()}, "
-          f"{platform.machine()}, {os.cpu_count()} CPUs")
+          f"{platform.machine()}, {os.cpu_count()} CPUs, "
+          f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}")
     print(f"{repeat} interleaved samples per implementation, each >= "
           f"{min_time * 1e3:g} ms{' (--quick: smoke run, noisy)' if opts.quick else ''}")
 
