@@ -436,6 +436,20 @@ def test_get_symbol_of_a_multi_output_function_and_several_heads():
     assert '"node_0" -> "node_1" [label="1"];' in g.to_dot()
 
 
+def test_get_symbol_walks_long_chains_without_recursion():
+    import sys
+    x = nd.array([1.0])
+    x.attach_grad()
+    n = sys.getrecursionlimit() * 5
+    with autograd.record():
+        y = x
+        for _ in range(n):
+            y = y + 1
+    g = autograd.get_symbol(y)
+    assert g.list_outputs() == [f"node_{n - 1}_output"]
+    assert g.to_dot().count("->") == n
+
+
 def test_get_symbol_errors():
     x = nd.array([1.0])
     with pytest.raises(AutogradError, match="get_symbol: array 0 is not part"):
@@ -483,6 +497,25 @@ def test_anomaly_mode_reports_nan_and_is_an_autograd_error():
             y = nd.log(x * x)
         with pytest.raises(AutogradError, match="'log' produced NaN"):
             y.backward(nd.zeros((1,)))  # 0 / 0 in log's backward
+
+
+def test_anomaly_mode_names_a_function_whose_backward_gives_nan():
+    class Bad(autograd.Function):
+        def forward(self, x):
+            return x * 2
+
+        def backward(self, dy):
+            return dy * float("nan")
+
+    x = nd.array([1.0])
+    x.attach_grad()
+    with autograd.detect_anomaly():
+        with autograd.record():
+            y = Bad()(x) + 1  # where Bad was called
+        with pytest.raises(AutogradError) as info:
+            y.backward()
+    assert "the backward of 'Bad' produced NaN" in str(info.value)
+    assert "y = Bad()(x) + 1  # where Bad was called" in str(info.value)
 
 
 def test_anomaly_mode_off_costs_nothing_and_leaves_non_finite_gradients():
