@@ -14,6 +14,7 @@ from ndgrad.ndarray import NDArray
 
 METHODS = {"central": 1e-6, "complex": 1e-20}   # method -> default step
 NONDIFF = ("error", "skip", "subgradient")
+_ORDER_NAMES = {1: "gradient", 2: "second derivative", 3: "third derivative"}
 _COMPLEX_HINT = ("\n  (method='complex' assumes f is analytic: abs, relu, maximum, sign "
                  "and comparisons are not; try method='central')")
 
@@ -28,10 +29,11 @@ def check_gradients(f, inputs, order=1, *, eps=None, rtol=1e-4, atol=1e-6,
                   e.g. NDArray, is what ``f`` receives). Computed in float64.
     order      -- 1 checks the gradient; 2 also checks second derivatives: the
                   gradient of ``<v, gradient>`` (computed with ``create_graph=True``)
-                  for a random ``v``, i.e. Hessian-vector products.
+                  for a random ``v``, i.e. Hessian-vector products; 3 and more go on
+                  the same way.
     eps        -- the numeric step (default 1e-6; 1e-20 for method='complex').
     rtol, atol -- an element passes when ``|ndgrad - numeric| <= atol + rtol *
-                  |numeric|``; second derivatives get 10 times both.
+                  |numeric|``; each further order gets 10 times both.
     head_grad  -- the output gradient (one per output; random by default).
     method     -- 'central': central differences. 'complex': the complex step
                   ``Im L(x + i eps v) / eps``, exact to rounding, but only for analytic
@@ -55,6 +57,8 @@ def check_gradients(f, inputs, order=1, *, eps=None, rtol=1e-4, atol=1e-6,
         >>> check_gradients(lambda x: nd.tanh(x) * x, [np.array([0.5, -1.0])], order=2)
         >>> check_gradients(nd.relu, [np.array([0.0, 1.0])], nondiff="subgradient")
     """
+    if not (isinstance(order, int) and order >= 1):
+        raise ValueError(f"check_gradients: order must be 1, 2 or more, not {order!r}")
     if method not in METHODS:
         raise ValueError(f"check_gradients: method must be one of {tuple(METHODS)}, "
                          f"not {method!r}")
@@ -67,6 +71,7 @@ def check_gradients(f, inputs, order=1, *, eps=None, rtol=1e-4, atol=1e-6,
     cls = next((type(x) for x in inputs if isinstance(x, Array)), NDArray)
     xs = [np.array(x._data if isinstance(x, Array) else x, dtype=np.float64)
           for x in inputs]
+    step = METHODS[method] if eps is None else eps
     rng = np.random.default_rng(seed)
     shapes = [o._data.shape for o in _evaluate(f, xs, cls)]
     if head_grad is None:
@@ -74,26 +79,39 @@ def check_gradients(f, inputs, order=1, *, eps=None, rtol=1e-4, atol=1e-6,
     else:
         heads = list(head_grad) if isinstance(head_grad, (list, tuple)) else [head_grad]
         heads = [np.asarray(getattr(h, "_data", h), dtype=np.float64) for h in heads]
-    _Check(f, xs, cls, heads, eps if eps is not None else METHODS[method], rtol, atol,
-           method, nondiff, "gradient").run(directions, rng)
-    if order >= 2:
-        vs = [_direction(rng, x.shape) for x in xs]
+    _check_orders(f, xs, cls, heads, order, step, rtol, atol, method, nondiff,
+                  directions, rng)
 
-        def contracted(*arrays):
-            # <v, d<head, f>/dx>: its gradient is the Hessian-vector product.
-            grads = _recorded_gradients(f, arrays, heads)
-            return sum((g * cls._wrap(v)).sum() for g, v in zip(grads, vs))
 
-        # The gradient jumps at a kink: no second derivative, nor a subgradient of it.
-        _Check(contracted, xs, cls, None, eps if eps is not None else
-               METHODS[method], rtol * 10, atol * 10, method,
-               "error" if nondiff == "error" else "skip",
-               "second derivative (gradient of <v, gradient>)").run(directions, rng)
+def _check_orders(f, xs, cls, heads, order, step, rtol, atol, method, nondiff,
+                  directions, rng, level=1):
+    """Check the gradient of ``f``; then, for each further order, the gradient of
+    ``<v, that gradient>`` (recorded with create_graph) for a random ``v``."""
+    what = _ORDER_NAMES.get(level, f"derivative of order {level}")
+    if level > 1:
+        what += f" (gradient of <v, {_ORDER_NAMES.get(level - 1, 'the previous')}>)"
+    _Check(f, xs, cls, heads, step, rtol, atol, method, nondiff, what).run(directions,
+                                                                           rng)
+    if level == order:
+        return
+    vs = [_direction(rng, x.shape) for x in xs]
+
+    def contracted(*arrays):
+        grads = _recorded_gradients(f, arrays, heads)
+        return sum((g * cls._wrap(v)).sum() for g, v in zip(grads, vs))
+
+    # The gradient jumps at a kink: no higher derivative there, nor a subgradient.
+    _check_orders(contracted, xs, cls, None, order, step, rtol * 10, atol * 10, method,
+                  "error" if nondiff == "error" else "skip", directions, rng, level + 1)
 
 
 def numeric_gradients(f, inputs, head, eps=1e-6):
     """Central differences of ``<head, f(*inputs)>`` with respect to each input, one
-    element at a time (2 evaluations of ``f`` per element), in float64."""
+    element at a time (2 evaluations of ``f`` per element), in float64.
+
+        >>> numeric_gradients(nd.square, [np.array([1.0, 2.0])], np.ones(2))[0].round(6)
+        array([2., 4.])
+    """
     xs = [np.array(x, dtype=np.float64) for x in inputs]
     heads = list(head) if isinstance(head, (list, tuple)) else [head]
     check = _Check(f, xs, NDArray, heads, eps, 0, 0, "central", "error", "")
@@ -107,7 +125,7 @@ def _direction(rng, shape):
 
 
 def _outputs(result):
-    outs = (result,) if isinstance(result, Array) else tuple(result)
+    outs = tuple(result) if isinstance(result, (tuple, list)) else (result,)
     for k, o in enumerate(outs):
         if not isinstance(o, Array):
             raise TypeError(f"check_gradients: f must return ndgrad arrays; output {k} "

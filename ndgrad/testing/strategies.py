@@ -7,6 +7,7 @@ from hypothesis.extra import numpy as hnp
 from ndgrad.ops.registry import REGISTRY
 from ndgrad.testing.nd_strategies import SAMPLERS as ND_SAMPLERS
 from ndgrad.testing.nn_strategies import SAMPLERS as NN_SAMPLERS
+from ndgrad.testing.np_strategies import PREPARE as NP_PREPARE, SAMPLERS as NP_SAMPLERS
 
 
 def shapes(min_dims=0, max_dims=3, max_side=4):
@@ -88,6 +89,8 @@ def _custom(draw, spec):
         return draw(NN_SAMPLERS[name]())
     if name in ND_SAMPLERS:  # and the nd operator surface's in theirs
         return draw(ND_SAMPLERS[name]())
+    if name in NP_SAMPLERS:  # so do the np-only ops'
+        return draw(NP_SAMPLERS[name]())
     shape = draw(shapes(min_dims=1))
     if name == "reshape":
         target = draw(st.sampled_from([(-1,), tuple(reversed(shape)), (1,) + shape]))
@@ -148,6 +151,8 @@ def op_inputs(draw, name):
     else:
         raise LookupError(f"op {name!r}: unknown GradTest kind {kind!r}")
     inputs = _inputs(draw, spec, in_shapes)
+    if name in NP_PREPARE:  # linear algebra: invertible, well-separated points
+        inputs = NP_PREPARE[name](inputs)
     if spec.test.distinct:
         assume(np.all(np.abs(inputs[0] - inputs[1]) > 0.05))
     return inputs, {**spec.test.kwargs, **kwargs}
