@@ -1,33 +1,112 @@
-"""Hypothesis strategies for ndgrad: shapes, values within a domain, and the inputs of
-every registered op (``op_inputs``), drawn the way its ``GradTest`` metadata says."""
+"""Hypothesis strategies for ndgrad: shapes, values within a domain, ndgrad arrays,
+``gradient_check`` (a property test of a function's gradients in one line), and the
+inputs of every registered op (``op_inputs``), drawn the way its ``GradTest``
+metadata says.
+
+    >>> from ndgrad import nd
+    >>> from ndgrad.testing.strategies import arrays, gradient_check, shapes
+    >>> @gradient_check(arrays(shapes()), order=2)
+    ... def test_softplus(x):
+    ...     return nd.log(1 + nd.exp(x))
+"""
 import numpy as np
-from hypothesis import assume, strategies as st
+from hypothesis import assume, given, strategies as st
 from hypothesis.extra import numpy as hnp
 
+from ndgrad.ndarray import NDArray
 from ndgrad.ops.registry import REGISTRY
 from ndgrad.testing.nd_strategies import SAMPLERS as ND_SAMPLERS
 from ndgrad.testing.nn_strategies import SAMPLERS as NN_SAMPLERS
 from ndgrad.testing.np_strategies import PREPARE as NP_PREPARE, SAMPLERS as NP_SAMPLERS
+from ndgrad.testing.gradcheck import check_gradients
+
+__all__ = ["shapes", "broadcastable_shapes", "axes", "arrays", "ndgrad_arrays",
+           "gradient_check", "op_inputs"]
 
 
-def shapes(min_dims=0, max_dims=3, max_side=4):
-    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=1,
+def shapes(min_dims=0, max_dims=3, max_side=4, *, min_side=1):
+    """Array shapes (tuples) with ``min_dims``..``max_dims`` dims of ``min_side``..
+    ``max_side`` each; small by default, so that numeric checks stay cheap."""
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side,
                             max_side=max_side)
 
 
-def arrays(shape, domain=(-2.0, 2.0), avoid=()):
-    """float64 arrays of ``shape`` with values in ``domain``, kept 0.05 away from each
-    point in ``avoid`` (where the function is not differentiable)."""
-    lo, hi = domain
-    elements = st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+def broadcastable_shapes(n, min_dims=0, max_dims=3, max_side=3):
+    """Lists of ``n`` shapes that broadcast together (NumPy's rules), e.g.
+    ``[(2, 1, 3), (4, 1), ()]``."""
+    return hnp.mutually_broadcastable_shapes(
+        num_shapes=n, min_dims=min_dims, max_dims=max_dims, max_side=max_side).map(
+            lambda b: list(b.input_shapes))
+
+
+def arrays(shape, domain=(-2.0, 2.0), avoid=(), *, dtype=np.float64, elements=None,
+           margin=0.05):
+    """NumPy arrays of ``shape`` (a tuple or a strategy of tuples) and ``dtype``.
+
+    domain   -- (low, high) of the values, unless ``elements`` (a strategy of
+                scalars) is given.
+    avoid    -- points where the function under test is not differentiable: values
+                closer than ``margin`` to one are moved ``2 * margin`` away from it.
+
+    Floats are drawn in float64, then cast to ``dtype``. For example
+    ``arrays(shapes(), domain=(0.1, 3.0))`` suits log, ``arrays((2, 3),
+    avoid=(0.0,))`` suits abs.
+    """
+    if elements is None:
+        lo, hi = domain
+        elements = st.floats(lo, hi, allow_nan=False, allow_infinity=False)
 
     def push(x):
         for a in avoid:
-            near = np.abs(x - a) < 0.05
-            x = np.where(near, a + np.where(x >= a, 0.1, -0.1), x)
+            near = np.abs(x - a) < margin
+            x = np.where(near, a + np.where(x >= a, 2 * margin, -2 * margin), x)
+        return x.astype(dtype, copy=False)
+
+    drawn = np.float64 if np.dtype(dtype).kind == "f" else dtype
+    return hnp.arrays(drawn, shape, elements=elements).map(push)
+
+
+def ndgrad_arrays(shape, domain=(-2.0, 2.0), avoid=(), *, dtype=np.float64,
+                  elements=None, margin=0.05, grad_req="write"):
+    """ndgrad ``NDArray`` variables: ``arrays(...)`` wrapped, with ``attach_grad``
+    done, ready for ``autograd.record()``.
+
+        >>> @given(ndgrad_arrays(shapes()))
+        ... def test_sum_gradient_is_ones(x):
+        ...     with autograd.record():
+        ...         y = x.sum()
+        ...     y.backward()
+        ...     assert (x.grad.asnumpy() == 1).all()
+    """
+    def variable(data):
+        x = NDArray._wrap(data)
+        x.attach_grad(grad_req)
         return x
 
-    return hnp.arrays(np.float64, shape, elements=elements).map(push)
+    return arrays(shape, domain, avoid, dtype=dtype, elements=elements,
+                  margin=margin).map(variable)
+
+
+def gradient_check(*inputs, order=1, **check_kwargs):
+    """Decorator: a hypothesis property test that ``check_gradients`` passes for the
+    decorated function on inputs drawn from ``inputs`` (one strategy per argument; a
+    strategy drawing a tuple supplies several arguments, e.g. arrays of broadcastable
+    shapes). ``order`` and ``check_kwargs`` go to ``check_gradients``.
+
+        >>> @gradient_check(arrays(shapes()), arrays((), domain=(0.5, 2.0)), order=2)
+        ... def test_scaled_tanh(x, s):
+        ...     return nd.tanh(x * s) / s
+    """
+    def decorate(f):
+        @given(st.tuples(*inputs))
+        def test(drawn):
+            args = [a for d in drawn for a in (d if isinstance(d, tuple) else (d,))]
+            check_gradients(f, args, order, **check_kwargs)
+        # Not functools.wraps: pytest would read f's arguments as fixtures.
+        for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+            setattr(test, attr, getattr(f, attr))
+        return test
+    return decorate
 
 
 def _inputs(draw, spec, input_shapes):
