@@ -224,8 +224,11 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
         raise ValueError(f"check_numeric_gradient: numeric_eps={eps} is too small for "
                          f"{np.dtype(dtype).name}; use float64")
     # The starting gradient buffers are random, as MXNet's: 'add' and 'null' must
-    # respectively add to them and leave them alone.
-    start = {n: np.random.normal(0, 0.01, size=a.shape) for n, a in zip(names, args)}
+    # respectively add to them and leave them alone. MXNet draws one for the output
+    # too: drawing it keeps NumPy's random stream where MXNet leaves it.
+    shapes = dict(zip(names, (a.shape for a in args)))
+    start = {n: np.random.normal(0, 0.01, size=shapes[n]) for n in reqs}
+    np.random.normal(0, 0.01, size=out_shape)
     for n, a in zip(names, args):
         if n in reqs:
             autograd.mark_variables([a], [nd.array(start[n], dtype=dtype)], reqs[n])

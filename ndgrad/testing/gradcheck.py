@@ -59,6 +59,9 @@ def check_gradients(f, inputs, order=1, *, eps=None, rtol=1e-4, atol=1e-6,
     """
     if not (isinstance(order, int) and order >= 1):
         raise ValueError(f"check_gradients: order must be 1, 2 or more, not {order!r}")
+    if directions is not None and not (isinstance(directions, int) and directions >= 1):
+        raise ValueError(f"check_gradients: directions must be a positive int or None "
+                         f"(every element), not {directions!r}")
     if method not in METHODS:
         raise ValueError(f"check_gradients: method must be one of {tuple(METHODS)}, "
                          f"not {method!r}")
