@@ -422,7 +422,7 @@ def test_check_numeric_gradient_passes_and_fails_like_mxnets():
     tu.check_numeric_gradient(f, [[1.0, 2.0], [0.5, 0.1]], dtype=np.float64)
     tu.check_numeric_gradient(f, {"b": [0.5, 0.1], "a": [1.0, 2.0]},
                               grad_nodes={"a": "add", "b": "null"})
-    with pytest.raises(AssertionError, match=r"(?s)Location of maximum error: \(0,\), "
+    with pytest.raises(AssertionError, match=r"(?s)Location of maximum error: \(\d,\), "
                                              r"NUMERICAL_x=.*BACKWARD_x="):
         tu.check_numeric_gradient(lambda x: WrongSquare()(x), [[0.3, 0.5]])
     with pytest.raises(AssertionError, match="NUMERICAL_arg0"):  # no signature
