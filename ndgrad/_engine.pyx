@@ -205,6 +205,8 @@ cpdef object apply(Op op, tuple args, dict kwargs):
             raw[i] = a._data
             if cls is None:
                 cls = type(a)
+            elif type(a) is not cls:
+                raise _mixed(op.name, cls, type(a))
             if a._node is not None and a._node.needs_grad:
                 needs = True
     try:
@@ -228,6 +230,13 @@ cpdef object apply(Op op, tuple args, dict kwargs):
     if needs and op.differentiable and flags.recording:
         _record(op, args, raw, kwargs, outs, wrapped, multi, cls)
     return tuple(wrapped) if multi else wrapped[0]
+
+
+cdef object _mixed(str name, type a, type b):
+    # An nd NDArray and an np ndarray in one op: MXNet refuses it too.
+    return TypeError(f"{name}: cannot mix arrays of two flavours ({a.__name__} and "
+                     f"{b.__name__}) in one op; convert one with x.as_np_ndarray() or "
+                     "x.as_nd_ndarray()")
 
 
 cdef object _named(Exception e, str name, list raw):

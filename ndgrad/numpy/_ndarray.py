@@ -13,24 +13,15 @@ from ndgrad.ops import elementwise as ew
 from ndgrad.ops import shape as sh
 from ndgrad.ops.np_conventions import axis_tuple, default_float
 
-# MXNet shows the dtype of every array except float32 (its default) and bool ones.
-_HIDDEN_DTYPES = (np.dtype(np.float32), np.dtype(bool))
-
-
 def _repr(data):
-    prefix = "array("
-    if data.size == 0 and data.shape != (0,):
-        body = f"[], shape={data.shape}"
-    else:
-        body = np.array2string(data, separator=", ", prefix=prefix, suffix=")")
-    if data.dtype in _HIDDEN_DTYPES:
-        return f"{prefix}{body})"
-    extra = f"dtype={data.dtype.name}"
-    last = body.rsplit("\n", 1)[-1]
-    # As NumPy does: the dtype goes on its own line when the last one would overflow.
-    sep = ", " if len(prefix) * (last is body) + len(last) + len(extra) + 3 <= 75 \
-        else ",\n" + " " * len(prefix)
-    return f"{prefix}{body}{sep}{extra})"
+    """NumPy's repr, with MXNet's dtype rule: shown for every dtype except float32 (its
+    default) and bool, appended to the last line where NumPy itself would hide it."""
+    text = repr(data)
+    if data.dtype == np.float32:
+        return text[:text.rindex(",")] + ")" if "dtype=" in text else text
+    if "dtype=" in text or data.dtype == bool:
+        return text
+    return f"{text[:-1]}, dtype={data.dtype.name})"
 
 
 def _dtype_of(x):
@@ -48,32 +39,39 @@ def settle(result, inputs):
     dtype = result._data.dtype
     if dtype.kind != "f":
         return result
-    dtypes = [d for d in map(_dtype_of, inputs) if d is not None]
-    if not dtypes or dtype in dtypes:
+    floats, arrays = [], False
+    for x in inputs:
+        d = _dtype_of(x)
+        if d is None:
+            continue
+        if d == dtype:  # the common case: an input of the result's dtype
+            return result
+        arrays = True
+        if d.kind == "f":
+            floats.append(d)
+    if not arrays:
         return result
-    floats = [d for d in dtypes if d.kind == "f"]
     target = np.result_type(*floats) if floats else default_float()
     return sh.astype(result, dtype=target) if target != dtype else result
 
 
 def _check_flavour(args):
     for a in args:
-        if isinstance(a, ArrayBase) and not isinstance(a, ndarray):
-            raise TypeError(
-                f"an {type(a).__name__} (nd flavour) was passed to a function of "
-                "ndgrad.np; convert it with x.as_np_ndarray() (or the np array with "
-                "as_nd_ndarray() to stay in nd)")
-        if isinstance(a, (list, tuple)):
+        if isinstance(a, ArrayBase):
+            if not isinstance(a, ndarray):
+                raise TypeError(
+                    f"an {type(a).__name__} (nd flavour) was passed to a function of "
+                    "ndgrad.np; convert it with x.as_np_ndarray() (or the np array with "
+                    "as_nd_ndarray() to stay in nd)")
+        elif type(a) is list or type(a) is tuple:
             _check_flavour(a)
 
 
-def _binary(name, reflected=False):
+def _binary(name):
     engine_method = getattr(_engine.Array, name)
 
     def method(self, other):
-        if isinstance(other, ArrayBase) and not isinstance(other, ndarray):
-            _check_flavour((other,))
-        out = engine_method(self, other)
+        out = engine_method(self, other)  # the engine refuses an nd array here
         if out is NotImplemented or out._data.dtype is self._data.dtype:
             return out
         return settle(out, (self, other))
@@ -85,7 +83,6 @@ def _compare(op):
     def method(self, other):
         if other is None:
             return NotImplemented
-        _check_flavour((other,))
         return op(self, other)
     return method
 
@@ -124,11 +121,16 @@ class ndarray(ArrayBase):
     @classmethod
     def _apply(cls, op, args, kwargs):
         _check_flavour(args)
-        if "axis" in kwargs:
-            kwargs["axis"] = axis_tuple(kwargs["axis"])
-        result = cls._finish(op(*args, **kwargs) if kwargs else op(*args))
-        if "dtype" in kwargs:  # an explicit dtype is what the caller asked for
-            return result
+        if kwargs:
+            if type(kwargs.get("axis")) is list:
+                kwargs["axis"] = axis_tuple(kwargs["axis"])
+            result = op(*args, **kwargs)
+            if "dtype" in kwargs:  # an explicit dtype is what the caller asked for
+                return cls._finish(result)
+        else:
+            result = op(*args)
+        if type(result) is not cls:
+            result = cls._finish(result)
         return settle(result, args)
 
     def __repr__(self):

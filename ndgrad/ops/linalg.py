@@ -124,7 +124,8 @@ def _nd_batch_dot(lhs, rhs, transpose_a=False, transpose_b=False):
 
 
 matmul = defop("batch_dot", _matmul, (_matmul_lhs, _matmul_rhs), inputs=("lhs", "rhs"),
-               nd=("batch_dot",), nd_args=_nd_batch_dot, doc=_matmul.__doc__,
+               nd=("batch_dot",), nd_args=_nd_batch_dot, npx=("batch_dot",),
+               npx_args=_nd_batch_dot, doc=_matmul.__doc__,
                test=GradTest("custom"))
 gemm2 = defop("linalg_gemm2", _matmul, (_matmul_lhs, _matmul_rhs), inputs=("A", "B"),
               nd=("linalg.gemm2",),

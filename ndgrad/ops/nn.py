@@ -58,7 +58,7 @@ def _softmax(data, axis=-1, temperature=None):
     """Softmax along ``axis``: exp(x / T) normalised to sum to one.
 
         >>> nd.softmax(nd.array([[1, 2, 3]]))
-        [[0.09003057 0.24472848 0.6652409 ]]
+        [[0.09003057 0.24472846 0.66524094]]
     """
     e = _stable_exp(data / temperature if temperature else data, axis)
     return e / np.sum(e, axis=axis, keepdims=True)
@@ -68,7 +68,7 @@ def _softmin(data, axis=-1, temperature=None):
     """Softmax of -x along ``axis``: the smallest value gets the largest weight.
 
         >>> nd.softmin(nd.array([[1, 2, 3]]))
-        [[0.66524094 0.24472848 0.09003057]]
+        [[0.66524094 0.24472846 0.09003057]]
     """
     return _softmax(-data, axis, temperature)
 
@@ -77,7 +77,7 @@ def _log_softmax(data, axis=-1, temperature=None):
     """log(softmax(x)) along ``axis``, computed without overflow.
 
         >>> nd.log_softmax(nd.array([[1, 2, 3]]))
-        [[-2.4076037  -1.4076039  -0.40760383]]
+        [[-2.4076061 -1.407606  -0.407606 ]]
     """
     z = data / temperature if temperature else data
     z = z - np.max(z, axis=axis, keepdims=True)
@@ -93,20 +93,17 @@ def _log_softmax_vjp(g, ans, x, axis=-1, temperature=None):
 
 
 _AXIS_TEST = GradTest("custom")
-softmax = defop("softmax", _softmax, (_softmax_vjp,), nd=("softmax",),
+softmax = defop("softmax", _softmax, (_softmax_vjp,), nd=("softmax",), npx=("softmax",),
                 save_inputs=False, save_output=True, test=_AXIS_TEST)
 softmin = defop("softmin", _softmin,
                 (lambda g, ans, x, **kw: -_softmax_vjp(g, ans, x, **kw),), nd=("softmin",),
                 save_inputs=False, save_output=True, test=_AXIS_TEST)
 log_softmax = defop("log_softmax", _log_softmax, (_log_softmax_vjp,), nd=("log_softmax",),
+                    npx=("log_softmax",),
                     save_inputs=False, save_output=True, test=_AXIS_TEST)
 
 
 # ---- SoftmaxOutput: softmax forward, (softmax - one_hot(label)) backward ----------
-
-def _softmax_output_axis(ndim, multi_output, preserve_shape):
-    return 1 if multi_output else (-1 if preserve_shape else None)
-
 
 def _softmax_output(data, label, grad_scale=1.0, ignore_label=-1.0, multi_output=False,
                     use_ignore=False, preserve_shape=False, normalization="null"):
@@ -121,12 +118,11 @@ def _softmax_output(data, label, grad_scale=1.0, ignore_label=-1.0, multi_output
         >>> with autograd.record():
         ...     y = nd.SoftmaxOutput(x, nd.array([2]))
         >>> y.backward(); x.grad
-        [[ 0.09003057  0.24472848 -0.33475906]]
+        [[ 0.09003057  0.24472846 -0.33475906]]
     """
-    axis = _softmax_output_axis(data.ndim, multi_output, preserve_shape)
-    if axis is None:
-        return _softmax(data.reshape(data.shape[0], -1), axis=1).reshape(data.shape)
-    return _softmax(data, axis=axis)
+    if multi_output or preserve_shape:
+        return _softmax(data, axis=1 if multi_output else -1)
+    return _softmax(data.reshape(data.shape[0], -1), axis=1).reshape(data.shape)
 
 
 def _label_layout(shape, label_shape, multi_output, preserve_shape):
@@ -293,6 +289,7 @@ def _activation_vjp(g, ans, x, act_type):
 
 
 Activation = defop("Activation", _activation, (_activation_vjp,), nd=("Activation",),
+                   npx=("activation",),
                    save_output=True, test=GradTest("custom", avoid=(0.0,)))
 
 _SELU_SCALE, _SELU_ALPHA = 1.0507009873554805, 1.6732632423543772
@@ -381,6 +378,7 @@ def _nd_leaky_relu(data, gamma=None, act_type="leaky", slope=0.25, lower_bound=0
 
 LeakyReLU = defop("LeakyReLU", _leaky_relu, (_leaky_relu_vjp, _prelu_gamma_vjp),
                   inputs=("data", "gamma"), nd=("LeakyReLU",), nd_args=_nd_leaky_relu,
+                  npx=("leaky_relu",), npx_args=_nd_leaky_relu,
                   doc=_leaky_relu.__doc__, test=GradTest("custom", avoid=(0.0,)))
 
 
@@ -425,7 +423,8 @@ def _nd_fully_connected(data, weight, bias=None, num_hidden=None, no_bias=False,
 FullyConnected = defop("FullyConnected", _fully_connected,
                        (_fc_data_vjp, _fc_weight_vjp, lambda g, ans, x, w, b, **kw: g),
                        inputs=("data", "weight", "bias"), nd=("FullyConnected",),
-                       nd_args=_nd_fully_connected, doc=_fully_connected.__doc__,
+                       nd_args=_nd_fully_connected, npx=("fully_connected",),
+                       npx_args=_nd_fully_connected, doc=_fully_connected.__doc__,
                        test=GradTest("custom"))
 
 
@@ -439,7 +438,7 @@ def _flatten(data):
 
 
 Flatten = defop("Flatten", _flatten, (lambda g, ans, x: sh.reshape(g, x.shape),),
-                nd=("Flatten",), save_inputs=False, view=True,
+                nd=("Flatten",), npx=("batch_flatten",), save_inputs=False, view=True,
                 test=GradTest("elementwise"))
 
 
@@ -637,7 +636,8 @@ def _nd_convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), 
 
 Convolution = defop("Convolution", _convolution, _conv_vjps(False),
                     inputs=("data", "weight", "bias"), nd=("Convolution",),
-                    nd_args=_nd_convolution, doc=_convolution.__doc__,
+                    nd_args=_nd_convolution, npx=("convolution",),
+                    npx_args=_nd_convolution, doc=_convolution.__doc__,
                     test=GradTest("custom"))
 
 
@@ -684,7 +684,8 @@ def _nd_deconvolution(data, weight, bias=None, kernel=None, stride=(), dilate=()
 
 Deconvolution = defop("Deconvolution", _deconvolution, _conv_vjps(True),
                       inputs=("data", "weight", "bias"), nd=("Deconvolution",),
-                      nd_args=_nd_deconvolution, doc=_deconvolution.__doc__,
+                      nd_args=_nd_deconvolution, npx=("deconvolution",),
+                      npx_args=_nd_deconvolution, doc=_deconvolution.__doc__,
                       test=GradTest("custom"))
 
 
@@ -788,7 +789,7 @@ def _nd_pooling(data, kernel=(), pool_type="max", global_pool=False, cudnn_off=F
 
 
 Pooling = defop("Pooling", _pooling, (_pooling_vjp,), nd=("Pooling",),
-                nd_args=_nd_pooling, doc=_pooling.__doc__, save_output=False,
+                nd_args=_nd_pooling, npx=("pooling",), npx_args=_nd_pooling, doc=_pooling.__doc__, save_output=False,
                 test=GradTest("custom"))
 
 
@@ -823,6 +824,7 @@ Dropout = defop("Dropout", _dropout,
                 (lambda g, ans, x, mask=None: g if mask is None else g * mask,
                  lambda g, ans, x, mask: g * x),
                 inputs=("data", "mask"), nd=("Dropout",), nd_args=_nd_dropout,
+                npx=("dropout",), npx_args=_nd_dropout,
                 doc=_dropout.__doc__, test=GradTest("custom"))
 
 
@@ -969,7 +971,8 @@ BatchNorm = defop("BatchNorm", _batch_norm,
                   (_bn_data_vjp, _bn_gamma_vjp, _bn_beta_vjp, _bn_moving_vjp("mean"),
                    _bn_moving_vjp("var")),
                   inputs=("data", "gamma", "beta", "moving_mean", "moving_var"),
-                  nd=("BatchNorm",), nd_args=_nd_batch_norm, doc=_batch_norm.__doc__,
+                  nd=("BatchNorm",), nd_args=_nd_batch_norm,
+                  npx=("batch_norm",), npx_args=_nd_batch_norm, doc=_batch_norm.__doc__,
                   test=GradTest("custom", domain=((-2.0, 2.0),) * 4 + ((0.5, 2.0),)))
 
 
@@ -978,7 +981,7 @@ def _layer_norm(data, gamma, beta, axis=-1, eps=1e-5):
     with gamma and beta of the length of that axis.
 
         >>> nd.LayerNorm(nd.array([[1, 2, 3]]), nd.ones(3), nd.zeros(3))
-        [[-1.2247357  0.         1.2247357]]
+        [[-1.2247356  0.         1.2247356]]
     """
     ax = axis % data.ndim
     mean = data.mean(axis=ax, keepdims=True)
@@ -1009,6 +1012,7 @@ LayerNorm = defop("LayerNorm", _layer_norm,
                    lambda g, ans, x, gamma, beta, axis=-1, eps=1e-5: rd.sum(
                        g, axis=tuple(a for a in range(x.ndim) if a != axis % x.ndim))),
                   inputs=("data", "gamma", "beta"), nd=("LayerNorm",),
+                  npx=("layer_norm",),
                   doc=_layer_norm.__doc__, test=GradTest("custom"))
 
 
@@ -1039,6 +1043,6 @@ Embedding = defop(
     "Embedding", _embedding,
     (None, lambda g, ans, x, w, input_dim, output_dim, **kw: sh.index_grad(
         g, shape=w.shape, index=(_rows_of(_raw(x), input_dim),))),
-    inputs=("data", "weight"), nd=("Embedding",),
+    inputs=("data", "weight"), nd=("Embedding",), npx=("embedding",),
     # Indices stay 0.05 away from integers, where truncation jumps.
     test=GradTest("custom", domain=((0.0, 2.9), (-2.0, 2.0)), avoid=(0.0, 1.0, 2.0, 3.0)))

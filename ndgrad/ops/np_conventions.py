@@ -208,3 +208,50 @@ def npx_reshape(a, newshape, reverse=False, order="C"):
     else:
         shape = _npx_shape(a.shape, codes)
     return reshape(a, shape, order)
+
+
+def concatenate(seq, axis=0):
+    """Join along an existing axis; ``axis=None`` joins the flattened arrays."""
+    if axis is None:
+        return tuple(_flat(a) for a in seq), {"dim": 0}
+    return tuple(seq), {"dim": axis}
+
+
+def vstack(tup):
+    from ndgrad.ops.shape import reshape as reshape_op
+    return tuple(a if a.ndim >= 2 else reshape_op(a, shape=(1, -1)) for a in tup), {"dim": 0}
+
+
+def hstack(tup):
+    return tuple(tup), {"dim": 0 if all(a.ndim == 1 for a in tup) else 1}
+
+
+def stack(arrays, axis=0):
+    return tuple(arrays), {"axis": axis}
+
+
+def where(condition, x, y):
+    """NumPy's where broadcasts the condition and both branches together."""
+    from ndgrad.ops.shape import broadcast_to
+    shape = np.broadcast_shapes(np.shape(condition), np.shape(x), np.shape(y))
+    grown = [v if np.shape(v) == shape or (k and np.ndim(v) == 0)
+             else broadcast_to(v, shape=shape) for k, v in enumerate((condition, x, y))]
+    return tuple(grown), {}
+
+
+def flip(m, axis=None):
+    """NumPy's flip as an index: every axis (or those in ``axis``) reversed."""
+    axes = range(m.ndim) if axis is None else \
+        {normalize_axis(a, m.ndim, "flip") for a in ((axis,) if np.ndim(axis) == 0 else axis)}
+    return (m,), {"index": tuple(slice(None, None, -1) if d in axes else slice(None)
+                                 for d in range(m.ndim))}
+
+
+def take(a, indices, axis=None, mode="raise"):
+    if axis is None:
+        a, axis = _flat(a), 0
+    return (a, indices), {"axis": axis, "mode": mode}
+
+
+def argsort(a, axis=-1):
+    return (a,), {"axis": axis, "dtype": np.int64}

@@ -117,26 +117,27 @@ def _nanprod_vjp(g, ans, x, axis=None, keepdims=False):
     return where(valid, _spread(g * ans, x, axis) / where(valid, x, 1 - valid), valid)
 
 
-def _reduction(name, fn, vjp, doc, test=_REDUCE, **flags):
+def _reduction(name, fn, vjp, doc, test=_REDUCE, np_names=(), **flags):
     def forward(data, axis=None, keepdims=False):
         # in data's dtype, as in MXNet (NumPy's prod makes int32 int64)
         return np.asarray(fn(data, axis=axis, keepdims=keepdims)).astype(data.dtype,
                                                                        copy=False)
     forward.__doc__ = doc
     return defop(name, forward, (vjp,), nd=(name,), nd_args=_nd_axes, doc=doc,
-                 test=test, **flags)
+                 test=test, np=np_names, **flags)
 
 
 max_ = _reduction("max", np.max, _extreme_vjp, "The largest element over ``axis`` (all "
                  "axes by default); ties all get the gradient.\n\n"
                  "    >>> nd.max(nd.array([[1, 5], [3, 2]]), axis=0)\n    [3. 5.]",
-                 test=GradTest("custom"), save_output=True)
+                 test=GradTest("custom"), np_names=("max", "amax"), save_output=True)
 min_ = _reduction("min", np.min, _extreme_vjp, "The smallest element over ``axis``; ties "
                  "all get the gradient.", test=GradTest("custom"),
-                 save_output=True)
+                 np_names=("min", "amin"), save_output=True)
 prod = _reduction("prod", np.prod, _prod_vjp, "The product over ``axis`` (all axes by "
                   "default). Its gradient is prod / x, nan where x is 0, as in MXNet.",
-                  test=GradTest("reduce", domain=((0.5, 1.5),)), save_output=True)
+                  test=GradTest("reduce", domain=((0.5, 1.5),)), np_names=("prod",),
+                  save_output=True)
 nansum = _reduction("nansum", np.nansum,
                     lambda g, ans, x, axis=None, keepdims=False:
                         _spread(g, x, axis) * equal(x, x),
@@ -258,9 +259,10 @@ def _topk_vjp(g, ans, x, axis=-1, k=1, ret_typ="indices", is_ascend=False,
     return reshape(put_along(g, indices=pos, axis=ax, shape=flat.shape), x.shape)
 
 
-sort = defop("sort", _sort, (_sort_vjp,), nd=("sort",), doc=_sort.__doc__,
+sort = defop("sort", _sort, (_sort_vjp,), nd=("sort",), np=("sort",), doc=_sort.__doc__,
              test=GradTest("custom"))
-argsort = defop("argsort", _argsort, (_zero_grad,), nd=("argsort",),
+argsort = defop("argsort", _argsort, (_zero_grad,), nd=("argsort",), np=("argsort",),
+                np_args=npc.argsort,
                 doc=_argsort.__doc__, test=GradTest("custom"))
-topk = defop("topk", _topk, (_topk_vjp,), nd=("topk",), doc=_topk.__doc__,
+topk = defop("topk", _topk, (_topk_vjp,), nd=("topk",), npx=("topk",), doc=_topk.__doc__,
              test=GradTest("custom"))

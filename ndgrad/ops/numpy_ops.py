@@ -1,0 +1,272 @@
+"""Ops that only the np namespace has: matmul, einsum, cumsum, var/std, arg-reductions,
+truth reductions, array_split, tril/triu, and NumPy's extra creation functions and
+samplers."""
+import string
+
+import numpy as np
+
+from ndgrad import random as _random
+from ndgrad.ops import np_conventions as npc
+from ndgrad.ops.elementwise import sqrt
+from ndgrad.ops.reduce import _count, _spread, mean
+from ndgrad.ops.registry import GradTest, defop
+from ndgrad.ops.shape import broadcast_to, concat, expand_dims, getitem, reshape, transpose
+
+_CUSTOM = GradTest("custom")
+
+
+# ---- matmul ---------------------------------------------------------------------------
+
+def _matmul(lhs, rhs):
+    """Matrix product of the last two axes, broadcasting the others (NumPy's matmul;
+    1-d operands act as a row / a column)."""
+    return np.matmul(lhs, rhs)
+
+
+def _mT(x):
+    """Swap the last two axes."""
+    return transpose(x, axes=tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2))
+
+
+def _as_matrices(g, a, b):
+    """The gradient and the operands as matrices (1-d ones get their axis back)."""
+    if b.ndim == 1:
+        g = expand_dims(g, axis=-1)
+        b = reshape(b, shape=(-1, 1))
+    if a.ndim == 1:
+        g = expand_dims(g, axis=-2)
+        a = reshape(a, shape=(1, -1))
+    return g, a, b
+
+
+def _matmul_lhs(g, ans, a, b):
+    g2, a2, b2 = _as_matrices(g, a, b)
+    ga = matmul(g2, _mT(b2))
+    return getitem(ga, index=(Ellipsis, 0, slice(None))) if a.ndim == 1 else ga
+
+
+def _matmul_rhs(g, ans, a, b):
+    g2, a2, b2 = _as_matrices(g, a, b)
+    gb = matmul(_mT(a2), g2)
+    return getitem(gb, index=(Ellipsis, 0)) if b.ndim == 1 else gb
+
+
+matmul = defop("matmul", _matmul, (_matmul_lhs, _matmul_rhs), inputs=("lhs", "rhs"),
+               np=("matmul",), doc=_matmul.__doc__, test=_CUSTOM)
+
+
+# ---- einsum ---------------------------------------------------------------------------
+
+def _explicit(subscripts, shapes):
+    """Operand and output letters of an einsum, with '...' spelled out in letters."""
+    spec = subscripts.replace(" ", "")
+    ins, arrow, out = spec.partition("->")
+    ins = ins.split(",")
+    if len(ins) != len(shapes):
+        raise ValueError(f"einsum: {len(ins)} operands in {subscripts!r} but "
+                         f"{len(shapes)} arrays")
+    free = [c for c in string.ascii_letters if c not in spec]
+    widths = [len(s) - len(t.replace("...", "")) for t, s in zip(ins, shapes)]
+    wide = max(widths)
+    ins = [t.replace("...", "".join(free[wide - w:wide])) for t, w in zip(ins, widths)]
+    if arrow:
+        out = out.replace("...", "".join(free[:wide]))
+    else:  # NumPy's implicit output: broadcast axes, then letters seen once, sorted
+        letters = "".join(ins)
+        out = "".join(free[:wide]) + "".join(sorted(
+            c for c in set(letters) if letters.count(c) == 1 and c not in free[:wide]))
+    return ins, out
+
+
+def _einsum(*operands, subscripts):
+    """Einstein summation over ``subscripts`` (NumPy's einsum)."""
+    ins, out = _explicit(subscripts, [np.shape(o) for o in operands])
+    return np.einsum(",".join(ins) + "->" + out, *operands)
+
+
+def _einsum_vjp(g, ans, *operands, argnum, subscripts):
+    ins, out = _explicit(subscripts, [o.shape for o in operands])
+    mine = ins[argnum]
+    if len(set(mine)) != len(mine):
+        raise NotImplementedError(f"einsum: the gradient for operand {argnum} "
+                                  f"({mine!r}) takes a diagonal; not supported yet")
+    others = [t for k, t in enumerate(ins) if k != argnum]
+    seen = set(out).union(*others)
+    kept = "".join(c for c in mine if c in seen)
+    rest = [o for k, o in enumerate(operands) if k != argnum]
+    grad = einsum(g, *rest, subscripts=",".join([out] + others) + "->" + kept)
+    if kept == mine:
+        return grad
+    # Letters only this operand has were summed in the forward: spread g over them.
+    shape = operands[argnum].shape
+    grad = reshape(grad, shape=tuple(d if c in seen else 1 for c, d in zip(mine, shape)))
+    return broadcast_to(grad, shape=shape)
+
+
+einsum = defop("einsum", _einsum, (_einsum_vjp,), inputs=("operands",), variadic=True,
+               np=("einsum",),
+               np_args=lambda subscripts, *operands, optimize=False:
+                   (operands, {"subscripts": subscripts}),
+               doc=_einsum.__doc__, test=_CUSTOM)
+
+
+# ---- cumulative sums and moments --------------------------------------------------------
+
+def _cumsum(data, axis=None):
+    """Cumulative sum along ``axis`` (of the flattened array by default)."""
+    return np.cumsum(data, axis=axis)
+
+
+def _reversed(x, axis):
+    return getitem(x, index=(slice(None),) * (axis % x.ndim) + (slice(None, None, -1),))
+
+
+def _cumsum_vjp(g, ans, x, axis=None):
+    # Each input element feeds every later output: a cumulative sum from the end.
+    flat = 0 if axis is None else axis
+    g = _reversed(cumsum(_reversed(g, flat), axis=flat), flat)
+    return reshape(g, shape=x.shape) if axis is None else g
+
+
+def _np_cumsum(a, axis=None, dtype=None):
+    if dtype is not None:
+        a = a.astype(dtype)
+    return (a,), {"axis": axis}
+
+
+cumsum = defop("cumsum", _cumsum, (_cumsum_vjp,), save_inputs=False, np=("cumsum",),
+               np_args=_np_cumsum, doc=_cumsum.__doc__,
+               test=GradTest("elementwise", kwargs={"axis": None}))
+
+
+def _var(data, axis=None, ddof=0, keepdims=False):
+    """Variance over ``axis`` (all axes by default), dividing by N - ddof."""
+    return np.var(data, axis=axis, ddof=ddof, keepdims=keepdims)
+
+
+def _var_vjp(g, ans, x, axis=None, ddof=0, keepdims=False):
+    centred = x - mean(x, axis=axis, keepdims=True)
+    return _spread(g, x, axis) * centred * (2.0 / (_count(x, axis) - ddof))
+
+
+def _std(data, axis=None, ddof=0, keepdims=False):
+    """Standard deviation over ``axis`` (all axes by default), dividing by N - ddof."""
+    return np.std(data, axis=axis, ddof=ddof, keepdims=keepdims)
+
+
+def _moment_args(a, axis=None, dtype=None, ddof=0, keepdims=False):
+    if dtype is not None:
+        a = a.astype(dtype)
+    return (a,), {"axis": npc.axis_tuple(axis), "ddof": ddof, "keepdims": keepdims}
+
+
+var = defop("var", _var, (_var_vjp,), np=("var",), np_args=_moment_args,
+            doc=_var.__doc__, test=GradTest("reduce"))
+std = defop("std", _std,
+            (lambda g, ans, x, axis=None, ddof=0, keepdims=False:
+             # where std is 0 the subgradient 0 is used (the formula gives 0/0)
+             _var_vjp(g / (2.0 * (ans + (ans == 0))), None, x, axis, ddof, keepdims),),
+            np=("std",), np_args=_moment_args, save_output=True, doc=_std.__doc__,
+            test=_CUSTOM)  # values spread apart: std has a kink at zero variance
+
+
+# ---- splitting and triangles ---------------------------------------------------------
+
+def _array_split(data, indices_or_sections, axis=0):
+    """Split into pieces along ``axis``: ``sections`` equal ones (as far as they
+    divide; NumPy's array_split), or at the given indices."""
+    return tuple(np.array_split(data, indices_or_sections, axis=axis))
+
+
+def _np_split(ary, indices_or_sections, axis=0):
+    if np.ndim(indices_or_sections) == 0 and ary.shape[axis] % indices_or_sections:
+        raise ValueError(f"split: an axis of length {ary.shape[axis]} does not divide "
+                         f"into {indices_or_sections} equal parts (use array_split)")
+    return (ary,), {"indices_or_sections": indices_or_sections, "axis": axis}
+
+
+array_split = defop("array_split", _array_split,
+                    (lambda g, ans, x, indices_or_sections, axis=0: concat(*g, dim=axis),),
+                    save_inputs=False, np=("split", "array_split"),
+                    np_args={"split": _np_split}, doc=_array_split.__doc__, test=_CUSTOM)
+
+
+def _triangle(name, fn, doc):
+    op = defop(name, lambda data, k=0: fn(data, k),
+               (lambda g, ans, x, k=0: op(g, k=k),), save_inputs=False,
+               np=(name,), np_args=lambda m, k=0: ((m,), {"k": k}), doc=doc,
+               test=_CUSTOM)
+    return op
+
+
+tril = _triangle("tril", np.tril, "The lower triangle (on and below diagonal k).")
+triu = _triangle("triu", np.triu, "The upper triangle (on and above diagonal k).")
+
+
+# ---- reductions without a gradient -------------------------------------------------------
+
+def _nondiff(name, fn, doc):
+    def forward(data, axis=None, keepdims=False):
+        return fn(data, axis=axis, keepdims=keepdims)
+    forward.__doc__ = doc
+    return defop(name, forward, np=(name,), differentiable=False)
+
+
+argmax = _nondiff("argmax", np.argmax, "Index of the largest element along ``axis``.")
+argmin = _nondiff("argmin", np.argmin, "Index of the smallest element along ``axis``.")
+all_ = _nondiff("all", np.all, "Whether every element along ``axis`` is nonzero.")
+any_ = _nondiff("any", np.any, "Whether some element along ``axis`` is nonzero.")
+
+
+# ---- creation ---------------------------------------------------------------------------
+
+def _eye(N, M=None, k=0, dtype=None):
+    """A 2-d array with ones on diagonal ``k`` and zeros elsewhere."""
+    return np.eye(N, M, k, dtype=npc.dtype_or_default(dtype))
+
+
+def _linspace(start, stop, num=50, endpoint=True, dtype=None):
+    """``num`` evenly spaced numbers from start to stop."""
+    return np.linspace(start, stop, num, endpoint=endpoint).astype(
+        npc.dtype_or_default(dtype))
+
+
+def _full_like(data, fill_value, dtype=None):
+    """An array like ``data`` (shape, and dtype unless given) filled with fill_value."""
+    return np.full_like(data, fill_value, dtype=dtype)
+
+
+eye = defop("eye", _eye, inputs=(), np=("eye", "identity"),
+            np_args={"identity": lambda n, dtype=None: ((n,), {"dtype": dtype})},
+            differentiable=False)
+linspace = defop("linspace", _linspace, inputs=(), np=("linspace",),
+                 differentiable=False)
+full_like = defop("full_like", _full_like, np=("full_like",),
+                  np_args=lambda a, fill_value, dtype=None: ((a, fill_value),
+                                                             {"dtype": dtype}),
+                  differentiable=False)
+
+
+# ---- samplers ---------------------------------------------------------------------------
+
+def _choice(a, size=None, replace=True, p=None):
+    """Samples from ``arange(a)`` (or from the 1-d array ``a``), uniform or by ``p``."""
+    return np.asarray(_random.generator().choice(a, size, replace, p))
+
+
+def _multinomial(n, pvals, size=None):
+    """Counts of ``n`` draws over the categories of probabilities ``pvals``."""
+    return _random.generator().multinomial(n, np.asarray(pvals, dtype=np.float64), size)
+
+
+def _permutation(x):
+    """A random permutation of ``arange(x)``, or of a copy of the array ``x``."""
+    return _random.generator().permutation(x)
+
+
+choice = defop("random_choice", _choice, inputs=("a",), np=("random.choice",),
+               differentiable=False)
+multinomial = defop("random_multinomial", _multinomial, inputs=(),
+                    np=("random.multinomial",), differentiable=False)
+permutation = defop("random_permutation", _permutation, inputs=("x",),
+                    np=("random.permutation",), differentiable=False)

@@ -1,0 +1,359 @@
+"""ndgrad.np / ndgrad.npx against MXNet 1.9.1: printing, dtypes and promotion, indexing,
+gradients through np functions, npx, flavour mixing. Every expected text or value
+below was printed by MXNet 1.9.1 (numpy 1.23.5) for the same code, unless a comment
+says ndgrad differs on purpose (and why)."""
+import numpy as onp
+import pytest
+
+from ndgrad import autograd, nd, np, npx
+from ndgrad.testing import check_gradients
+
+
+@pytest.fixture(autouse=True)
+def np_mode():
+    npx.set_np()
+    yield
+    npx.reset_np()
+
+
+def _grad(f, *arrays):
+    for a in arrays:
+        a.attach_grad()
+    with autograd.record():
+        out = f(*arrays)
+    out.backward()
+    return [a.grad.asnumpy().tolist() for a in arrays]
+
+
+# ---- printing ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("make, text", [
+    (lambda: np.arange(4), "array([0., 1., 2., 3.])"),
+    (lambda: np.array([[1.5, 2], [3, 4]]), "array([[1.5, 2. ],\n       [3. , 4. ]])"),
+    (lambda: np.array([1, 2], dtype="int32"), "array([1, 2], dtype=int32)"),
+    (lambda: np.array(onp.array([1.0, 2.0])), "array([1., 2.], dtype=float64)"),
+    (lambda: np.array(onp.array([1, 2, 3])), "array([1, 2, 3], dtype=int64)"),
+    (lambda: np.array(28.), "array(28.)"),
+    (lambda: np.zeros((0, 3)), "array([], shape=(0, 3))"),
+    (lambda: np.arange(6) > 2, "array([False, False, False,  True,  True,  True])"),
+    (lambda: np.array([1, 2], dtype="float16"), "array([1., 2.], dtype=float16)"),
+    (lambda: np.array(3, dtype="int32"), "array(3, dtype=int32)"),
+    (lambda: np.arange(12).reshape(3, 4) / 7,
+     "array([[0.        , 0.14285715, 0.2857143 , 0.42857143],\n"
+     "       [0.5714286 , 0.71428573, 0.85714287, 1.        ],\n"
+     "       [1.1428572 , 1.2857143 , 1.4285715 , 1.5714285 ]])"),
+    (lambda: np.arange(30, dtype="float64")[25:] / 7,
+     "array([3.57142857, 3.71428571, 3.85714286, 4.        , 4.14285714], dtype=float64)"),
+])
+def test_repr_is_mxnets(make, text):
+    assert repr(make()) == text
+
+
+def test_long_float64_repr_keeps_the_dtype_on_the_last_line():
+    text = repr(np.arange(30, dtype="float64") / 7)
+    assert text.endswith("4.14285714], dtype=float64)")
+
+
+def test_str_and_format():
+    assert str(np.arange(4)) == "[0. 1. 2. 3.]"
+    assert str(np.array(28.)) == "28.0"
+    assert "{:.2f}".format(np.array(3.14159)) == "3.14"
+    assert f"{np.array([3.14159])}" == "[3.14159]"
+
+
+# ---- dtypes -----------------------------------------------------------------------------
+
+def test_float32_by_default_and_dtype_is_a_numpy_dtype():
+    for x in (np.arange(4), np.array([1, 2, 3]), np.zeros((2, 3)), np.ones(2),
+              np.full((2,), 3), np.eye(2), np.linspace(0, 1, 5), np.empty((2,)),
+              np.random.normal(size=3), np.random.uniform(size=(2, 3))):
+        assert x.dtype == onp.float32
+    assert np.arange(3).dtype == onp.dtype("float32")
+    assert np.array([True, False]).dtype == onp.float32   # lists are always float
+    assert np.zeros(2, dtype="int64").dtype == onp.int64
+
+
+@pytest.mark.parametrize("make, dtype", [
+    (lambda: np.array([1, 2], dtype="int32") + np.array([1., 2.]), "float32"),
+    (lambda: np.array([1, 2], dtype="int32") + np.array([1., 2.], dtype="float64"),
+     "float64"),
+    (lambda: np.array([1, 2]) + np.array([1., 2.], dtype="float64"), "float64"),
+    (lambda: np.array([1, 2], dtype="int32") + np.array([1, 2], dtype="int64"), "int64"),
+    (lambda: np.array([1, 2], dtype="int32") / 2, "float32"),
+    (lambda: np.array([1, 2], dtype="int32") / np.array([1, 2], dtype="int32"),
+     "float32"),
+    (lambda: np.array([1, 2], dtype="float16") + np.array([1, 2], dtype="int64"),
+     "float16"),
+    (lambda: np.array([1, 2], dtype="bool") + np.array([1, 2], dtype="int32"), "int32"),
+    (lambda: np.array([1, 0], dtype="bool") * 2, "int64"),
+    (lambda: np.array([1, 2], dtype="int32") ** 2, "int32"),
+    (lambda: np.array([1, 2], dtype="int32").mean(), "float32"),
+    (lambda: (np.arange(4) > 1).sum(), "int64"),
+    (lambda: np.argmax(np.array([1, 3, 2])), "int64"),
+    (lambda: np.array([1, 2], dtype="int32") == 1.0, "bool"),
+    (lambda: np.random.randint(0, 3, size=(2,)), "int64"),
+    (lambda: np.random.choice(4, size=(2,)), "int64"),
+    (lambda: np.random.multinomial(5, [0.5, 0.5]), "int64"),
+])
+def test_promotion_is_mxnets(make, dtype):
+    assert make().dtype == onp.dtype(dtype)
+
+
+def test_integer_times_float_scalar_is_float():
+    # MXNet 1.9.1 truncates here (array([2, 4], dtype=int32)); ndgrad gives the float
+    # result in the default float dtype, as it does for int / int.
+    assert repr(np.array([1, 2], dtype="int32") * 2.5) == "array([2.5, 5. ])"
+
+
+def test_set_np_dtype_true_makes_float64_the_default():
+    npx.set_np(dtype=True)
+    try:
+        assert np.arange(3).dtype == onp.float64
+        assert np.ones(2).dtype == onp.float64
+        assert (np.array([1, 2], dtype="int32") / 2).dtype == onp.float64
+    finally:
+        npx.reset_np()
+    assert not npx.is_np_array()
+    assert np.arange(3).dtype == onp.float32
+
+
+# ---- scalars, conversions -----------------------------------------------------------------
+
+def test_python_scalars_and_control_flow():
+    assert np.array(3.).item() == 3.0 and isinstance(np.array([3.]).item(), float)
+    assert float(np.array([3.])) == 3.0 and int(np.array([3.5])) == 3
+    assert int(np.array(2.7)) == 2 and bool(np.array([3.5])) is True
+    y, steps = np.array([1.0, 1.0]), 0
+    while np.linalg.norm(y) < 1000:
+        y = y * 2
+        steps += 1
+    assert steps == 10
+    with pytest.raises(ValueError, match="ambiguous"):
+        bool(np.arange(3))
+    with pytest.raises(TypeError):
+        float(np.arange(3))
+    with pytest.raises(TypeError):
+        len(np.array(3.))
+
+
+def test_array_methods_and_attributes():
+    x = np.arange(6).reshape(2, 3)
+    assert x.shape == (2, 3) and x.size == 6 and len(x) == 2 and x.ndim == 2
+    assert repr(x.T) == "array([[0., 3.],\n       [1., 4.],\n       [2., 5.]])"
+    assert x.reshape(3, 2).shape == x.reshape((3, 2)).shape == (3, 2)
+    assert x.reshape(-1, 2).shape == (3, 2)
+    assert x.transpose(1, 0).shape == (3, 2)
+    assert x.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    assert isinstance(x.asnumpy(), onp.ndarray) and x.asnumpy().dtype == onp.float32
+    assert str(x.ctx) == "cpu(0)" and x.context == npx.cpu() and x.stype == "default"
+    assert [repr(v) for v in np.arange(3)] == ["array(0.)", "array(1.)", "array(2.)"]
+    assert repr(x.astype("int32")) == "array([[0, 1, 2],\n       [3, 4, 5]], dtype=int32)"
+    with pytest.raises(ValueError, match="reshape"):
+        x.reshape(0, -1)   # MXNet's np refuses nd's reshape codes too
+
+
+def test_nd_and_np_conversions_share_data_and_graph():
+    x = np.arange(3)
+    nd_x = x.as_nd_ndarray()
+    assert isinstance(nd_x, nd.NDArray) and repr(nd_x) == "\n[0. 1. 2.]\n<NDArray 3 @cpu(0)>"
+    assert isinstance(nd.arange(3).as_np_ndarray(), np.ndarray)
+    x.attach_grad()
+    with autograd.record():
+        z = (x.as_nd_ndarray() * 2).as_np_ndarray().sum()
+    z.backward()
+    assert x.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_flavours_do_not_mix():
+    with pytest.raises(TypeError, match="as_np_ndarray"):
+        np.arange(3) + nd.arange(3)
+    with pytest.raises(TypeError, match="as_np_ndarray"):
+        nd.arange(3) + np.arange(3)
+    with pytest.raises(TypeError, match="as_np_ndarray"):
+        np.add(np.arange(3), nd.arange(3))
+    with pytest.raises(TypeError, match="as_np_ndarray"):
+        np.exp(nd.arange(3))
+
+
+# ---- indexing -------------------------------------------------------------------------------
+
+def test_indexing_follows_numpy():
+    x = np.arange(6).reshape(2, 3)
+    assert repr(x[[0, 1], [1, 2]]) == "array([1., 5.])"
+    assert repr(x[[0, 1], np.array([1, 2])]) == "array([1., 5.])"   # float indices too
+    assert repr(np.arange(6)[np.arange(6) > 2]) == "array([3., 4., 5.])"
+    assert repr(x[1]) == "array([3., 4., 5.])" and repr(x[1, 2]) == "array(5.)"
+    assert repr(x[..., 1]) == "array([1., 4.])" and x[None].shape == (1, 2, 3)
+    assert repr(x[range(2), [0, 1]]) == "array([0., 4.])"
+
+
+def test_index_gradients_add_up():
+    got = _grad(lambda x: (x[1:, ::2] * 2).sum() + x[np.array([0, 0, 2])].sum()
+                + x[x > 9].sum(), np.arange(12).reshape(3, 4))
+    assert got == [[[2.0, 2.0, 2.0, 2.0], [2.0, 0.0, 2.0, 0.0], [3.0, 1.0, 4.0, 2.0]]]
+
+
+def test_cross_entropy_pick_by_integer_arrays():
+    y_hat, y = np.array([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5]]), np.array([0, 2])
+    y_hat.attach_grad()
+    with autograd.record():
+        loss = -np.log(y_hat[[0, 1], y])
+    loss.backward()
+    assert repr(loss) == "array([2.3025851, 0.6931472])"
+    assert y_hat.grad.tolist() == [[-10.0, 0.0, 0.0], [0.0, 0.0, -2.0]]
+
+
+def test_setitem_and_inplace_operators():
+    x = np.arange(3)
+    x[0] = np.array(5.)
+    x[x > 1] = 0
+    assert repr(x) == "array([0., 1., 0.])"
+    x[[0, 2]] = 9
+    assert repr(x) == "array([9., 1., 9.])"
+    y = np.array([1., 2., 3.])
+    y += 1
+    y *= 2
+    y -= np.array([1., 1., 1.])
+    y /= 2
+    assert repr(y) == "array([1.5, 2.5, 3.5])"
+
+
+def test_recorded_setitem_is_differentiable():
+    # MXNet refuses writes into arrays of a recorded graph; ndgrad records them:
+    # z = [x0, 10 x0, 10 x1, x3], w = sum(z^2), so dw/dx = [202 x0, 200 x1, 0, 2 x3].
+    got = _grad(lambda x: _written(x), np.arange(4.))
+    assert got == [[0.0, 200.0, 0.0, 6.0]]
+
+
+def _written(x):
+    z = x * 1
+    z[1:3] = x[0:2] * 10
+    return (z * z).sum()
+
+
+# ---- functions ------------------------------------------------------------------------------
+
+def test_matmul_and_einsum():
+    a, b = np.arange(6).reshape(2, 3), np.arange(12).reshape(3, 4)
+    assert np.einsum("ij,jk->ik", a, b).tolist() == [[20.0, 23.0, 26.0, 29.0],
+                                                     [56.0, 68.0, 80.0, 92.0]]
+    got = _grad(lambda a, b: (np.matmul(a, b) * np.arange(8).reshape(2, 4)).sum(), a, b)
+    assert got == [[[14.0, 38.0, 62.0], [38.0, 126.0, 214.0]],
+                   [[12.0, 15.0, 18.0, 21.0], [16.0, 21.0, 26.0, 31.0],
+                    [20.0, 27.0, 34.0, 41.0]]]
+    assert np.dot(np.ones((2, 2, 3)), np.ones((4, 3, 5))).shape == (2, 2, 4, 5)
+    assert np.matmul(np.ones((2, 2, 3)), np.ones((3, 5))).shape == (2, 2, 5)
+    assert repr(np.dot(np.ones((2, 3)), np.ones(3))) == "array([3., 3.])"
+    assert repr(np.outer(np.arange(2), np.arange(3))) == \
+        "array([[0., 0., 0.],\n       [0., 1., 2.]])"
+    assert repr(np.inner(np.arange(3), np.arange(3))) == "array(5.)"
+    assert repr(np.vdot(np.arange(3), np.arange(3))) == "array(5.)"
+    assert repr(np.tensordot(np.ones((2, 3)), np.ones((3, 2)), axes=1)) == \
+        "array([[3., 3.],\n       [3., 3.]])"
+
+
+def test_reductions():
+    m = np.array([[1., 5, 3], [4, 2, 6]])
+    assert repr(m.argmax(axis=1)) == "array([1, 2], dtype=int64)"
+    assert repr(m.std(axis=0)) == "array([1.5, 1.5, 1.5])"
+    assert repr(m.var()) == "array(2.9166667)"
+    assert repr(np.cumsum(m, axis=1)) == "array([[ 1.,  6.,  9.],\n       [ 4.,  6., 12.]])"
+    assert repr(np.arange(6).reshape(2, 3).sum(axis=[0])) == "array([3., 5., 7.])"
+    assert repr(np.all(np.array([[1, 3, 0]]))) == "array(False)"
+    assert repr(np.any(np.array([[1, 3, 0]]), axis=1)) == "array([ True])"
+    assert repr(np.arange(6).reshape(2, 3).sum(axis=(0, 1))) == "array(15.)"
+
+
+def test_linalg_values_and_gradients():
+    a = np.array([[4., 1], [2, 3]])
+    assert repr(np.linalg.det(a)) == "array(10.)"
+    assert repr(np.linalg.inv(a)) == "array([[ 0.3, -0.1],\n       [-0.2,  0.4]])"
+    assert repr(np.linalg.norm(a)) == "array(5.477226)"
+    got = _grad(lambda a: np.linalg.det(a) + np.linalg.inv(a).sum(), a)
+    onp.testing.assert_allclose(got[0], [[2.98, -2.02], [-1.06, 3.94]], rtol=1e-6)
+
+
+def test_shape_functions():
+    assert np.squeeze(np.ones((1, 2, 1))).shape == (2,)
+    assert np.swapaxes(np.ones((1, 2, 3)), 0, 2).shape == (3, 2, 1)
+    assert np.moveaxis(np.ones((1, 2, 3)), 0, -1).shape == (2, 3, 1)
+    assert np.expand_dims(np.ones(2), 1).shape == (2, 1)
+    assert repr(np.split(np.arange(6), [1, 4])) == \
+        "(array([0.]), array([1., 2., 3.]), array([4., 5.]))"   # MXNet: a list
+    assert repr(np.tril(np.ones((3, 3)))) == \
+        "array([[1., 0., 0.],\n       [1., 1., 0.],\n       [1., 1., 1.]])"
+    assert repr(np.broadcast_to(np.arange(2), (2, 2))) == \
+        "array([[0., 1.],\n       [0., 1.]])"
+    assert [a.shape for a in np.broadcast_arrays(np.ones((2, 1)), np.ones(3))] == \
+        [(2, 3), (2, 3)]
+
+
+def test_creation_functions():
+    assert repr(np.eye(2, k=1)) == "array([[0., 1.],\n       [0., 0.]])"
+    assert repr(np.identity(2)) == "array([[1., 0.],\n       [0., 1.]])"
+    assert repr(np.linspace(0, 1, 3)) == "array([0. , 0.5, 1. ])"
+    assert repr(np.linspace(0, 1, 4, endpoint=False)) == "array([0.  , 0.25, 0.5 , 0.75])"
+    assert repr(np.full((2,), 7, dtype="int32")) == "array([7, 7], dtype=int32)"
+    assert repr(np.full_like(np.ones(2), 3)) == "array([3., 3.])"
+    assert np.empty_like(np.ones(2, dtype="int32")).dtype == onp.int32
+    assert repr(np.arange(0, 1, 0.25)) == "array([0.  , 0.25, 0.5 , 0.75])"
+    assert repr(np.array([np.array(1.), np.array(2.)])) == "array([1., 2.])"
+    assert repr(np.array(np.array(1., dtype="float64"))) == "array(1., dtype=float64)"
+
+
+def test_operators_and_elementwise_functions():
+    assert repr(np.array([1, 2]) ** 2) == "array([1., 4.])"
+    assert repr(2 ** np.array([1., 2])) == "array([2., 4.])"
+    assert repr(-np.array([1.])) == "array([-1.])" and repr(abs(np.array([-1.]))) == "array([1.])"
+    # NumPy's float32 exp may round e to the next float32 (2.718282): 1 ulp apart
+    onp.testing.assert_allclose(np.exp(np.array([0., 1.])).asnumpy(), [1.0, 2.7182817],
+                                rtol=3e-7)
+    assert repr(np.maximum(np.array([1., 5]), np.array([3., 2]))) == "array([3., 5.])"
+    assert repr(np.sqrt(np.array([4.]))) == "array([2.])"
+
+
+def test_random_sizes_and_seed():
+    assert np.random.uniform(size=(2, 3)).shape == (2, 3)
+    assert np.random.normal().shape == ()     # a 0-d array, as in seed 003
+    assert np.random.rand(2, 3).shape == np.random.randn(2, 3).shape == (2, 3)
+    npx.random.seed(7)
+    first = np.random.normal(size=4).tolist()
+    npx.random.seed(7)
+    assert np.random.normal(size=4).tolist() == first
+    assert sorted(np.random.permutation(5).tolist()) == [0, 1, 2, 3, 4]
+    x = np.arange(5)
+    np.random.shuffle(x)
+    assert sorted(x.tolist()) == [0.0, 1.0, 2.0, 3.0, 4.0]
+
+
+# ---- npx ------------------------------------------------------------------------------------
+
+def test_npx_mode_switches():
+    assert npx.is_np_array()
+    npx.reset_np()
+    assert not npx.is_np_array()
+    assert npx.cpu() == npx.current_context()
+    npx.waitall()
+
+
+def test_npx_reshape_codes():
+    x = np.arange(24).reshape(2, 3, 4)
+    assert npx.reshape(x, (-2, -1)).shape == (2, 12)
+    assert npx.reshape(x, (-6, 1, 2, -4)).shape == (1, 2, 3, 4)
+    assert npx.reshape(np.ones((2, 1, 3)), (-2, -3, -2)).shape == (2, 3)
+    assert npx.reshape(np.arange(6).reshape(1, 2, 3), (-5, -1)).shape == (2, 3)
+
+
+def test_npx_activations():
+    assert repr(npx.relu(np.array([-1., 2.]))) == "array([0., 2.])"
+    assert repr(npx.sigmoid(np.array([0.]))) == "array([0.5])"
+
+
+# ---- gradients of the np-only compositions ---------------------------------------------
+
+def test_where_gradient_by_hand():
+    # where's condition is not a differentiable input, so its generated test cannot
+    # perturb it; the two branches are checked here.
+    mask = onp.array([True, False, True])
+    check_gradients(lambda x, y: np.where(np.array(mask), x, y),
+                    [np.array([0.5, -1.0, 2.0]), np.array([1.0, 3.0, -2.0])], order=2)
