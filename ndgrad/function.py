@@ -80,7 +80,7 @@ class Function:
             result = self.forward(*inputs)
         finally:
             flags.recording = recording
-        outputs = (result,) if isinstance(result, Array) else tuple(result)
+        outputs = tuple(result) if isinstance(result, (tuple, list)) else (result,)
         for k, y in enumerate(outputs):
             if not isinstance(y, Array):
                 raise TypeError(f"{self._name}.forward must return arrays; output {k} "

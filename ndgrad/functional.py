@@ -94,8 +94,7 @@ def hessian(f, x):
     if y._data.size != 1:
         raise ValueError(f"hessian: f must return one element, but it returned shape "
                          f"{y.shape}; use jacobian for vector functions")
-    with autograd.record(train_mode=autograd.is_training()):
-        [g] = _grads(y, [var], None, create_graph=True)
+    [g] = _grads(y, [var], None, create_graph=True)  # recorded: rows differentiate it
     return _rows(g, var)
 
 

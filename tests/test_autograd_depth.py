@@ -333,10 +333,17 @@ def test_function_forward_must_return_arrays():
         def forward(self, x):
             return x.asnumpy()
 
+    class Scalar(autograd.Function):
+        def forward(self, x):
+            return 2.0
+
     x = nd.array([1.0])
     x.attach_grad()
     with autograd.record(), pytest.raises(TypeError, match="Bad.forward must return"):
         Bad()(x)
+    with pytest.raises(TypeError, match="Scalar.forward must return arrays; output 0 "
+                                        "is a float"):
+        Scalar()(x)
 
 
 def test_function_backward_is_recorded_under_create_graph():
