@@ -350,9 +350,10 @@ class NDArray(ArrayBase):
 
     @classmethod
     def _finish(cls, result):
-        # MXNet's nd arrays are never 0-d: scalar results have shape (1,).
+        # MXNet's nd arrays are never 0-d: scalar results have shape (1,). Several
+        # outputs (split, topk 'both') come as a list, as in MXNet.
         if isinstance(result, tuple):
-            return tuple(cls._finish(r) for r in result)
+            return [cls._finish(r) for r in result]
         if not isinstance(result, _engine.Array):
             result = cls._wrap(np.asarray(result))
         if result._data.ndim == 0:

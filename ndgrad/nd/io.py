@@ -49,9 +49,10 @@ def save(fname, data):
 def load(fname):
     """Load what ``save`` wrote: a list of NDArrays, or a dict of str -> NDArray."""
     from ndgrad.ndarray import NDArray
-    with np.load(fname, allow_pickle=False) as archive:
-        if _HEADER not in archive.files:
-            raise ValueError(f"load: {fname!r} is not a file written by ndgrad's nd.save")
+    archive = np.load(fname, allow_pickle=False)
+    if not isinstance(archive, np.lib.npyio.NpzFile) or _HEADER not in archive.files:
+        raise ValueError(f"load: {fname!r} is not a file written by ndgrad's nd.save")
+    with archive:
         header = json.loads(str(archive[_HEADER]))
         arrays = [(k, NDArray._wrap(archive[k])) for k in header["keys"]]
     return dict(arrays) if header["kind"] == "dict" else [a for _, a in arrays]

@@ -139,7 +139,10 @@ copy = defop("copy", _copy, (lambda g, ans, x: g,), nd=("copy",), np=("copy",),
 
 def _getitem(data, index):
     """``data[index]`` with NumPy's rules; basic indexing gives a view."""
-    return data[index]
+    out = data[index]
+    if not isinstance(out, np.ndarray):  # all integers: a 0-d view, not a NumPy scalar
+        out = data[(index if isinstance(index, tuple) else (index,)) + (Ellipsis,)]
+    return out
 
 
 def _is_basic(index):
@@ -160,7 +163,6 @@ def _index_grad(g, shape, index):
 
 getitem = defop("getitem", _getitem,
                 (lambda g, ans, x, index: index_grad(g, x.shape, index),),
-                np=("flip",), np_args=npc.flip,
                 doc=_getitem.__doc__, save_inputs=False, view=True,
                 test=GradTest("custom"))
 index_grad = defop("_index_grad", _index_grad,
@@ -332,10 +334,9 @@ def _repeat_vjp(g, ans, x, repeats, axis=None):
     return reshape(sum_to(copies, shape=shape[:ax + 1] + (1,) + shape[ax + 1:]), x.shape)
 
 
-tile = defop("tile", _tile, (_tile_vjp,), nd=("tile",), np=("tile",), doc=_tile.__doc__,
+tile = defop("tile", _tile, (_tile_vjp,), nd=("tile",), doc=_tile.__doc__,
              save_inputs=False, test=GradTest("custom"))
-repeat = defop("repeat", _repeat, (_repeat_vjp,), nd=("repeat",), np=("repeat",),
-               doc=_repeat.__doc__,
+repeat = defop("repeat", _repeat, (_repeat_vjp,), nd=("repeat",), doc=_repeat.__doc__,
                save_inputs=False, test=GradTest("custom"))
 
 
@@ -382,13 +383,9 @@ def _stack_vjp(g, ans, *xs, argnum, axis=0):
 
 
 concat = defop("concat", _concat, (_concat_vjp,), inputs=("data",),
-               nd=("concat", "Concat"), np=("concatenate", "vstack", "hstack"),
-               np_args={"concatenate": npc.concatenate, "vstack": npc.vstack,
-                        "hstack": npc.hstack},
-               doc=_concat.__doc__, variadic=True,
+               nd=("concat", "Concat"), doc=_concat.__doc__, variadic=True,
                save_inputs=False, test=GradTest("custom"))
 stack = defop("stack", _stack, (_stack_vjp,), inputs=("data",), nd=("stack",),
-              np=("stack",), np_args=npc.stack,
               doc=_stack.__doc__, variadic=True, save_inputs=False,
               test=GradTest("custom"))
 
