@@ -64,6 +64,17 @@ def test_several_outputs_and_ndgrad_inputs():
                     order=2)
 
 
+def test_np_arrays_stay_np_arrays():
+    from ndgrad import np as mnp
+    seen = set()
+
+    def f(x):
+        seen.add(type(x))
+        return mnp.sin(x) * mnp.exp(x)
+    check_gradients(f, [mnp.array([0.5, -1.0, 2.0])], order=2)
+    assert seen == {mnp.ndarray}
+
+
 def test_head_grad_is_used():
     # With zero head gradients on elements 0 and 1, only element 2 can be wrong.
     with pytest.raises(AssertionError, match=r"element \(2,\).*1 of 3 elements off"):
