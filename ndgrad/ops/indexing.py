@@ -10,6 +10,7 @@ import numpy as np
 from ndgrad._engine import Array
 from ndgrad.ops.creation import zeros_like
 from ndgrad.ops.elementwise import _zero_grad
+from ndgrad.ops import np_conventions as npc
 from ndgrad.ops.registry import GradTest, defop
 from ndgrad.ops.shape import getitem, index_grad, reshape
 
@@ -95,6 +96,7 @@ def _pick_vjp(g, ans, x, index, axis=-1, keepdims=False, mode="clip"):
 
 
 pick = defop("pick", _pick, (_pick_vjp, None), inputs=("data", "index"), nd=("pick",),
+             npx=("pick",),
              doc=_pick.__doc__, test=GradTest("custom"))
 
 
@@ -130,6 +132,7 @@ def _take_vjp(g, ans, a, indices, axis=0, mode="clip"):
 
 
 take = defop("take", _take, (_take_vjp, None), inputs=("a", "indices"), nd=("take",),
+             np=("take",), np_args=npc.take,
              doc=_take.__doc__, test=GradTest("custom"))
 take_grad = defop("_take_grad", _take_grad,
                   (lambda g, ans, x, indices, axis, shape: take(g, indices, axis=axis),),
@@ -152,7 +155,7 @@ def _one_hot(indices, depth, on_value=1.0, off_value=0.0, dtype="float32"):
 
 # A zero gradient, as in MXNet (tested where truncation keeps every index at 0).
 one_hot = defop("one_hot", _one_hot, (_zero_grad,), inputs=("indices",),
-                nd=("one_hot",), doc=_one_hot.__doc__,
+                nd=("one_hot",), npx=("one_hot",), doc=_one_hot.__doc__,
                 test=GradTest("elementwise", domain=((0.2, 0.8),), kwargs={"depth": 2}))
 
 
@@ -180,7 +183,8 @@ def _where(condition, x, y):
 where = defop("where", _where,
               (_zero_grad, lambda g, ans, c, x, y: where(c, g, zeros_like(g)),
                lambda g, ans, c, x, y: where(c, zeros_like(g), g)),
-              inputs=("condition", "x", "y"), nd=("where",), doc=_where.__doc__)
+              inputs=("condition", "x", "y"), nd=("where",), np=("where",),
+              np_args=npc.where, doc=_where.__doc__)
 # (where's gradient is tested by hand in tests/test_nd_ops.py: the condition must not
 # be perturbed by numeric differentiation, and it is an input.)
 
@@ -225,7 +229,8 @@ gather_nd = defop("gather_nd", _gather_nd,
                   (lambda g, ans, x, indices: index_grad(
                       g, shape=x.shape, index=_nd_index("gather_nd", indices, x.shape)),
                    None),
-                  inputs=("data", "indices"), nd=("gather_nd",), doc=_gather_nd.__doc__,
+                  inputs=("data", "indices"), nd=("gather_nd",), npx=("gather_nd",),
+                  doc=_gather_nd.__doc__,
                   test=GradTest("custom"))
 scatter_nd = defop("scatter_nd", _scatter_nd,
                    (lambda g, ans, x, indices, shape: gather_nd(g, indices), None),
@@ -264,7 +269,8 @@ def _diag_vjp(g, ans, x, k=0, axis1=0, axis2=1):
     return diag_embed(g, shape=x.shape, k=k, axis1=axis1 % x.ndim, axis2=axis2 % x.ndim)
 
 
-diag = defop("diag", _diag, (_diag_vjp,), nd=("diag",), doc=_diag.__doc__,
+diag = defop("diag", _diag, (_diag_vjp,), nd=("diag",), np=("diag",),
+             np_args=lambda v, k=0: ((v,), {"k": k}), doc=_diag.__doc__,
              save_inputs=False, test=GradTest("custom"))
 diag_embed = defop("_diag_embed", _diag_embed,
                    (lambda g, ans, x, shape, k=0, axis1=0, axis2=1: diag(
@@ -424,4 +430,5 @@ def _sequence_mask_vjp(g, ans, x, sequence_length=None, use_sequence_length=Fals
 
 sequence_mask = defop("SequenceMask", _sequence_mask, (_sequence_mask_vjp, None),
                       inputs=("data", "sequence_length"), nd=("SequenceMask",),
+                      npx=("sequence_mask",),
                       doc=_sequence_mask.__doc__, test=GradTest("custom"))

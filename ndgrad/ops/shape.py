@@ -163,6 +163,7 @@ def _index_grad(g, shape, index):
 
 getitem = defop("getitem", _getitem,
                 (lambda g, ans, x, index: index_grad(g, x.shape, index),),
+                np=("flip",), np_args=npc.flip,
                 doc=_getitem.__doc__, save_inputs=False, view=True,
                 test=GradTest("custom"))
 index_grad = defop("_index_grad", _index_grad,
@@ -334,9 +335,10 @@ def _repeat_vjp(g, ans, x, repeats, axis=None):
     return reshape(sum_to(copies, shape=shape[:ax + 1] + (1,) + shape[ax + 1:]), x.shape)
 
 
-tile = defop("tile", _tile, (_tile_vjp,), nd=("tile",), doc=_tile.__doc__,
+tile = defop("tile", _tile, (_tile_vjp,), nd=("tile",), np=("tile",), doc=_tile.__doc__,
              save_inputs=False, test=GradTest("custom"))
-repeat = defop("repeat", _repeat, (_repeat_vjp,), nd=("repeat",), doc=_repeat.__doc__,
+repeat = defop("repeat", _repeat, (_repeat_vjp,), nd=("repeat",), np=("repeat",),
+               doc=_repeat.__doc__,
                save_inputs=False, test=GradTest("custom"))
 
 
@@ -383,9 +385,13 @@ def _stack_vjp(g, ans, *xs, argnum, axis=0):
 
 
 concat = defop("concat", _concat, (_concat_vjp,), inputs=("data",),
-               nd=("concat", "Concat"), doc=_concat.__doc__, variadic=True,
+               nd=("concat", "Concat"), np=("concatenate", "vstack", "hstack"),
+               np_args={"concatenate": npc.concatenate, "vstack": npc.vstack,
+                        "hstack": npc.hstack},
+               doc=_concat.__doc__, variadic=True,
                save_inputs=False, test=GradTest("custom"))
 stack = defop("stack", _stack, (_stack_vjp,), inputs=("data",), nd=("stack",),
+              np=("stack",), np_args=npc.stack,
               doc=_stack.__doc__, variadic=True, save_inputs=False,
               test=GradTest("custom"))
 
