@@ -15,8 +15,8 @@ from ndgrad.ndarray import NDArray
 METHODS = {"central": 1e-6, "complex": 1e-20}   # method -> default step
 NONDIFF = ("error", "skip", "subgradient")
 _ORDER_NAMES = {1: "gradient", 2: "second derivative", 3: "third derivative"}
-_COMPLEX_HINT = ("\n  (method='complex' assumes f is analytic: abs, relu, maximum, sign "
-                 "and comparisons are not; try method='central')")
+_COMPLEX_HINT = ("\n  (method='complex' assumes f is analytic: abs, sign and what is "
+                 "built on them are not; try method='central')")
 
 
 def check_gradients(f, inputs, order=1, *, eps=None, rtol=1e-4, atol=1e-6,
