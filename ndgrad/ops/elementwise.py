@@ -157,8 +157,9 @@ abs = _unary("abs", np.abs, lambda g, ans, x: g * sign(x), "Absolute value, elem
 
 # ---- more unary math (MXNet's names; `np_names=()` where NumPy has no such function) --
 def _rounding(name, fwd, doc, avoid, np_names=None):
-    return _unary(name, fwd, _zero_grad, doc + " Its gradient is zero, as in MXNet.",
-                  avoid=avoid, np_names=np_names)
+    summary, _, example = doc.partition("\n\n")
+    doc = summary + " Its gradient is zero, as in MXNet." + ("\n\n" + example if example else "")
+    return _unary(name, fwd, _zero_grad, doc, avoid=avoid, np_names=np_names)
 
 
 _INTEGERS = (-2.0, -1.0, 0.0, 1.0, 2.0)

@@ -332,7 +332,7 @@ slice_like = _view_op("slice_like", _nd_slice_like,
                       "``axes`` (all by default).")
 reverse = _view_op(("flip", "reverse"), _nd_flip,
                 "``data`` reversed along ``axis`` (an int or a tuple).\n\n"
-                "        >>> nd.flip(nd.array([[1, 2], [3, 4]]), axis=1)\n"
+                "    >>> nd.flip(nd.array([[1, 2], [3, 4]]), axis=1)\n"
                 "    [[2. 1.]\n     [4. 3.]]")
 
 

@@ -81,7 +81,7 @@ def _gammaln(data):
     """log |gamma(x)|, elementwise (inf at 0 and the negative integers).
 
         >>> nd.gammaln(nd.array([0.5, 1, 4.5]))
-        [0.5723649 0.        2.4537368]
+        [0.5723649 0.        2.4537365]
     """
     x = np.asarray(data, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -98,7 +98,7 @@ def _gamma(data):
     """The gamma function, elementwise: inf at 0, nan at the negative integers.
 
         >>> nd.gamma(nd.array([0.5, 1, 4.5]))
-        [ 1.7724538  1.        11.631729 ]
+        [ 1.7724539  1.        11.631728 ]
     """
     x = np.asarray(data, dtype=np.float64)
     sign = np.where(x > 0, 1.0, np.sign(np.sin(np.pi * x)))  # reflection formula
