@@ -147,8 +147,10 @@ def _heads(heads, outs):
 
 
 def _recorded_gradients(f, arrays, heads):
-    """Gradients of <heads, f(*arrays)>, recorded (create_graph) so that they can be
-    differentiated again. Arrays already in an outer graph stay in it."""
+    """Gradients of <heads, f(*arrays)>; inside an outer record() they are recorded
+    (create_graph), to be differentiated again. Arrays already in an outer graph stay
+    in it."""
+    outer = autograd.is_recording()
     for a in arrays:
         if a._node is None:
             a.attach_grad()
@@ -160,7 +162,7 @@ def _recorded_gradients(f, arrays, heads):
         return [type(a)._wrap(np.zeros_like(a._data)) for a in arrays]
     return autograd.grad([o for o, _ in linked], list(arrays),
                          head_grads=[type(o)._wrap(h) for o, h in linked],
-                         create_graph=True)
+                         create_graph=outer)
 
 
 class _Check:
