@@ -11,5 +11,5 @@ def shuffle(x):
         >>> sorted(x.tolist())
         [0.0, 1.0, 2.0, 3.0, 4.0]
     """
-    from ndgrad.ops.numpy_ops import permutation
+    from ndgrad.ops.creation import shuffle as permutation
     x[...] = x[permutation(len(x))]

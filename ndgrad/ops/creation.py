@@ -171,9 +171,11 @@ def _linspace(start, stop, num, endpoint=True, dtype=None):
         dtype or DEFAULT_DTYPE)
 
 
-# _eye / _linspace (MXNet's own op names): np.eye and np.linspace are other ops.
-eye = _creator("_eye", _eye, nd=("eye",))
-linspace = _creator("_linspace", _linspace, nd=("linspace",))
+# _eye / _linspace: MXNet's own op names.
+eye = _creator("_eye", _eye, nd=("eye",), np=("eye", "identity"),
+               np_args={"eye": npc.eye, "identity": npc.identity})
+linspace = _creator("_linspace", _linspace, nd=("linspace",), np=("linspace",),
+                    np_args=npc.linspace)
 
 
 def _randn(*shape, loc=0.0, scale=1.0, dtype=None, **kwargs):
@@ -237,4 +239,5 @@ gamma = _creator("random_gamma", _gamma, nd=("random.gamma",))
 poisson = _creator("random_poisson", _poisson, nd=("random.poisson",))
 multinomial = _creator("random_multinomial_nd", _multinomial,
                        nd=("random.multinomial",), inputs=("data",))
-shuffle = _creator("random_shuffle", _shuffle, nd=("random.shuffle",), inputs=("data",))
+shuffle = _creator("random_shuffle", _shuffle, nd=("random.shuffle",), inputs=("data",),
+                   np=("random.permutation",))

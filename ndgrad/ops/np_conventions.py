@@ -255,3 +255,15 @@ def take(a, indices, axis=None, mode="raise"):
 
 def argsort(a, axis=-1):
     return (a,), {"axis": axis, "dtype": np.int64}
+
+
+def eye(N, M=None, k=0, dtype=None):
+    return (N, M or 0, k), {"dtype": dtype_or_default(dtype)}
+
+
+def identity(n, dtype=None):
+    return eye(n, dtype=dtype)
+
+
+def linspace(start, stop, num=50, endpoint=True, dtype=None):
+    return (start, stop, num, endpoint), {"dtype": dtype_or_default(dtype)}

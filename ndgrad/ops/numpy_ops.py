@@ -1,6 +1,6 @@
 """Ops that only the np namespace has: matmul, einsum, cumsum, var/std, arg-reductions,
-truth reductions, array_split, tril/triu, and NumPy's extra creation functions and
-samplers."""
+truth reductions, array_split, tril/triu, full_like and NumPy's choice and
+multinomial."""
 import string
 
 import numpy as np
@@ -220,27 +220,11 @@ any_ = _nondiff("any", np.any, "Whether some element along ``axis`` is nonzero."
 
 # ---- creation ---------------------------------------------------------------------------
 
-def _eye(N, M=None, k=0, dtype=None):
-    """A 2-d array with ones on diagonal ``k`` and zeros elsewhere."""
-    return np.eye(N, M, k, dtype=npc.dtype_or_default(dtype))
-
-
-def _linspace(start, stop, num=50, endpoint=True, dtype=None):
-    """``num`` evenly spaced numbers from start to stop."""
-    return np.linspace(start, stop, num, endpoint=endpoint).astype(
-        npc.dtype_or_default(dtype))
-
-
 def _full_like(data, fill_value, dtype=None):
     """An array like ``data`` (shape, and dtype unless given) filled with fill_value."""
     return np.full_like(data, fill_value, dtype=dtype)
 
 
-eye = defop("eye", _eye, inputs=(), np=("eye", "identity"),
-            np_args={"identity": lambda n, dtype=None: ((n,), {"dtype": dtype})},
-            differentiable=False)
-linspace = defop("linspace", _linspace, inputs=(), np=("linspace",),
-                 differentiable=False)
 full_like = defop("full_like", _full_like, np=("full_like",),
                   np_args=lambda a, fill_value, dtype=None: ((a, fill_value),
                                                              {"dtype": dtype}),
@@ -259,14 +243,7 @@ def _multinomial(n, pvals, size=None):
     return _random.generator().multinomial(n, np.asarray(pvals, dtype=np.float64), size)
 
 
-def _permutation(x):
-    """A random permutation of ``arange(x)``, or of a copy of the array ``x``."""
-    return _random.generator().permutation(x)
-
-
 choice = defop("random_choice", _choice, inputs=("a",), np=("random.choice",),
                differentiable=False)
 multinomial = defop("random_multinomial", _multinomial, inputs=(),
                     np=("random.multinomial",), differentiable=False)
-permutation = defop("random_permutation", _permutation, inputs=("x",),
-                    np=("random.permutation",), differentiable=False)
