@@ -120,6 +120,8 @@ FORWARD = [
      [[0., 1], [2, 3], [4, 5]]),
     ("concat", lambda: nd.concat(_x(), _x(), dim=0),
      [[0., 1, 2], [3, 4, 5], [0, 1, 2], [3, 4, 5]]),
+    ("concat num_args", lambda: nd.concat(_x(), _x(), dim=0, num_args=2).T,
+     [[0., 3, 0, 3], [1, 4, 1, 4], [2, 5, 2, 5]]),
     ("concat default dim", lambda: nd.concat(_x(), _x()),
      [[0., 1, 2, 0, 1, 2], [3, 4, 5, 3, 4, 5]]),
     ("stack", lambda: nd.stack(_x(), _x(), axis=1),
@@ -471,6 +473,7 @@ ERRORS = [
                                                use_sequence_length=True), ValueError,
      r"\(2, 3\)"),
     ("getitem", lambda a: a[2], IndexError, "out of bounds"),
+    ("concat", lambda a: nd.concat(a, a, num_args=3), ValueError, "num_args=3"),
 ]
 
 

@@ -319,13 +319,15 @@ elemwise_mul = _elemwise("elemwise_mul", multiply)
 elemwise_div = _elemwise("elemwise_div", divide)
 
 
-def _add_n(*args):
+def _add_n(*args, num_args=None):
     """The sum of any number of arrays of one shape (no broadcasting).
 
         >>> nd.add_n(nd.array([1, 2]), nd.array([3, 4]), nd.array([5, 6]))
         [ 9. 12.]
     """
     shapes = [np.shape(a) for a in args]
+    if num_args is not None and num_args != len(args):
+        raise ValueError(f"add_n: num_args={num_args} but {len(args)} arrays were given")
     if not args or any(s != shapes[0] for s in shapes):
         raise ValueError(f"add_n: needs one or more arrays of the same shape, got shapes "
                          f"{', '.join(map(str, shapes)) or 'none'}")
@@ -335,6 +337,7 @@ def _add_n(*args):
     return out
 
 
-add_n = defop("add_n", _add_n, (lambda g, ans, *xs, argnum: g,), inputs=("args",),
+add_n = defop("add_n", _add_n, (lambda g, ans, *xs, argnum, num_args=None: g,),
+              inputs=("args",),
               nd=("add_n", "ElementWiseSum"), doc=_add_n.__doc__, variadic=True,
               save_inputs=False, test=GradTest("custom"))

@@ -278,7 +278,7 @@ def _nd_broadcast_like(lhs, rhs, lhs_axes=None, rhs_axes=None):
 
 
 _ANY = GradTest("custom")
-flatten = _like(("flatten", "Flatten"), reshape, _nd_flatten,
+flatten = _like("flatten", reshape, _nd_flatten,
                 "Collapse every axis but the first: shape (d0, d1*d2*...).\n\n"
                 "    >>> nd.flatten(nd.ones((2, 3, 4))).shape\n    (2, 12)", _ANY)
 squeeze = _like("squeeze", reshape, _nd_squeeze,
@@ -343,12 +343,19 @@ repeat = defop("repeat", _repeat, (_repeat_vjp,), nd=("repeat",), np=("repeat",)
 
 
 # ---- joining and splitting -------------------------------------------------------
-def _concat(*data, dim=1):
+def _check_num_args(name, data, num_args):
+    """MXNet's ``num_args`` (optional here) must count the arrays given."""
+    if num_args is not None and num_args != len(data):
+        raise ValueError(f"{name}: num_args={num_args} but {len(data)} arrays were given")
+
+
+def _concat(*data, dim=1, num_args=None):
     """Join arrays along axis ``dim`` (their other axes must agree).
 
         >>> nd.concat(nd.array([[1, 2]]), nd.array([[3]]), dim=1)
         [[1. 2. 3.]]
     """
+    _check_num_args("concat", data, num_args)
     if not data:
         raise ValueError("concat: needs at least one array")
     shapes = [np.shape(d) for d in data]
@@ -360,19 +367,20 @@ def _concat(*data, dim=1):
     return np.concatenate(data, axis=ax)
 
 
-def _concat_vjp(g, ans, *xs, argnum, dim=1):
+def _concat_vjp(g, ans, *xs, argnum, dim=1, num_args=None):
     ax = dim % xs[0].ndim
     start = int(np.sum([x.shape[ax] for x in xs[:argnum]]))
     return getitem(g, index=(slice(None),) * ax + (slice(start, start + xs[argnum].shape[ax]),))
 
 
-def _stack(*data, axis=0):
+def _stack(*data, axis=0, num_args=None):
     """Join arrays of one shape along a new axis ``axis``.
 
         >>> nd.stack(nd.array([1, 2]), nd.array([3, 4]))
         [[1. 2.]
          [3. 4.]]
     """
+    _check_num_args("stack", data, num_args)
     shapes = [np.shape(d) for d in data]
     if not data or any(s != shapes[0] for s in shapes):
         raise ValueError(f"stack: needs arrays of one shape, got "
@@ -380,7 +388,7 @@ def _stack(*data, axis=0):
     return np.stack(data, axis=_check_axis("stack", axis, len(shapes[0]) + 1))
 
 
-def _stack_vjp(g, ans, *xs, argnum, axis=0):
+def _stack_vjp(g, ans, *xs, argnum, axis=0, num_args=None):
     return getitem(g, index=(slice(None),) * (axis % (xs[0].ndim + 1)) + (argnum,))
 
 
