@@ -411,11 +411,28 @@ cdef _visit(Node node, Py_ssize_t pid):
     node.grads = None
 
 
-cdef _accumulate(Node node, Py_ssize_t idx, object g, Py_ssize_t n_out):
+cdef _accumulate(Node node, Py_ssize_t idx, object g, Py_ssize_t n_out, bint graph):
+    """Add a gradient arriving at output ``idx`` of ``node``.
+
+    The first sum the engine makes is its own array, so later contributions are added
+    into it in place; arrays a VJP returned may be shared (add passes ``g`` to both
+    inputs) and are never written to.
+    """
     if node.grads is None:
         node.grads = [None] * n_out
+        node.owned = 0
     prev = node.grads[idx]
-    node.grads[idx] = g if prev is None else prev + g
+    if prev is None:
+        node.grads[idx] = g
+    elif graph or idx >= 64:
+        node.grads[idx] = prev + g
+    elif (node.owned >> idx) & 1:
+        np.add(prev, g, out=prev)
+    else:
+        total = prev + g
+        node.grads[idx] = total
+        if type(total) is np.ndarray:  # 0-d sums come back as NumPy scalars
+            node.owned |= 1ULL << idx
 
 
 cdef tuple _saved_inputs(OpNode node, bint graph):
@@ -474,7 +491,7 @@ cdef _run_node(OpNode node, bint graph, list ready):
                 if _anomaly_check is not None:
                     _anomaly_check(node, i, gi)
                 _accumulate(p, node.parent_idx[i], _fit(node, i, gi, graph),
-                            _n_outputs(p))
+                            _n_outputs(p), graph)
         p.deps -= 1
         if p.deps == 0:
             ready.append(p)
@@ -532,7 +549,7 @@ def run_backward(list heads, list head_grads, bint retain_graph=False,
             node = head_nodes[k]
             if node.useful:
                 _accumulate(node, (<Array>heads[k])._index, head_grads[k],
-                            _n_outputs(node))
+                            _n_outputs(node), create_graph)
         for node in head_nodes:
             if node.useful and node.deps == 0 and node not in ready:
                 ready.append(node)
@@ -549,6 +566,8 @@ def run_backward(list heads, list head_grads, bint retain_graph=False,
                 if targets is None and (<OpNode>node).retained is not None:
                     kept.append((node, list(node.grads) if node.grads else None))
                 _run_node(<OpNode>node, create_graph, ready)
+                if not retain_graph:  # free what it saved now: lower peak memory
+                    _release(<OpNode>node)
     finally:
         for node in order:
             node.grads = None
@@ -557,10 +576,6 @@ def run_backward(list heads, list head_grads, bint retain_graph=False,
         _deliver(<VarNode>node, g)
     for node, gs in kept:
         _keep(<OpNode>node, gs)
-    if not retain_graph:
-        for node in order:
-            if isinstance(node, OpNode) and node.useful:
-                _release(<OpNode>node)
     if variables is None:
         return None
     for k, v in enumerate(variables):
