@@ -246,6 +246,13 @@ def test_matches_mxnet(name):
                                    err_msg=f"{name}, output {k}")
 
 
+def test_softmax_methods():
+    x = nd.array(X23)
+    for name in ("softmax", "log_softmax", "softmin"):
+        np.testing.assert_array_equal(getattr(x, name)(axis=0).asnumpy(),
+                                      getattr(nd, name)(x, axis=0).asnumpy())
+
+
 def test_selu_gradient_is_exact_where_mxnet_scales_twice():
     # MXNet 1.9.1 gives lambda * y + lambda * alpha below 0 (0.1608588 at x = -2); the
     # derivative of selu there is y + lambda * alpha = lambda * alpha * exp(x).
@@ -363,6 +370,19 @@ def test_batch_norm_updates_moving_stats_only_when_backward_runs():
     y.backward()
     np.testing.assert_allclose(mm.asnumpy(), [0.5 * 0.1 + 0.5 * 8 / 3,
                                               0.5 * 0.2 + 0.5 * 7 / 3], rtol=1e-6)
+
+
+def test_batch_norm_predict_mode_gradient_is_the_derivative_of_its_forward():
+    # MXNet 1.9.1 differs here: backward runs in training mode by default and applies
+    # the batch-statistics formula to a forward that used the moving statistics.
+    x, gamma, beta, mm, mv = _bn_inputs(nd)
+    x.attach_grad()
+    with autograd.record(train_mode=False):
+        y = nd.BatchNorm(x, gamma, beta, mm, mv, fix_gamma=False)
+    y.backward(nd.arange(6).reshape(3, 2, 1, 1))
+    scale = np.float32([2, 3]) / np.sqrt(np.float32([1.5, 2.0]) + 1e-3)
+    np.testing.assert_allclose(x.grad.asnumpy().reshape(3, 2),
+                               np.arange(6).reshape(3, 2) * scale, rtol=1e-6)
 
 
 def test_batch_norm_second_derivative_in_training_mode():

@@ -19,7 +19,8 @@ _METHODS = ("sum", "mean", "norm", "exp", "log", "sqrt", "square", "sin", "cos",
             "nansum", "nanprod", "argmax", "argmin", "argsort", "sort", "topk",
             "broadcast_axes", "broadcast_like", "diag", "flatten", "flip", "one_hot",
             "pad", "pick", "repeat", "reshape_like", "shape_array", "size_array", "slice",
-            "slice_axis", "slice_like", "split", "squeeze", "swapaxes", "take", "tile")
+            "slice_axis", "slice_like", "split", "squeeze", "swapaxes", "take", "tile",
+            "softmax", "log_softmax", "softmin")
 
 
 def _method(fn):
