@@ -438,6 +438,16 @@ def test_setitem_matches_mxnet():
     assert y.asnumpy().tolist() == [[1., 0, 1], [1, 0, 1]]
 
 
+def test_setitem_shape_errors_match_mxnet_and_change_nothing():
+    z = _x()
+    for key, value in [((slice(None), 1), nd.array([[5], [6]])), (0, nd.array([1, 2]))]:
+        with pytest.raises(ValueError, match=r"setitem: a value of shape \(2, ?1?\)"):
+            z[key] = value
+    assert z.asnumpy().tolist() == [[0., 1, 2], [3, 4, 5]]
+    z[:, 1] = nd.array([[5, 6]])  # leading length-1 axes are dropped, as in MXNet
+    assert z.asnumpy().tolist() == [[0., 5, 2], [3, 6, 5]]
+
+
 def test_x01_is_a_view_of_shape_1():
     x = _x()
     v = x[0, 1]

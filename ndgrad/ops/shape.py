@@ -173,12 +173,18 @@ index_grad = defop("_index_grad", _index_grad,
 
 
 def assign(out, index, value):
-    """``out[index] = value``, also for a one-element ``value`` into a scalar slot
-    (MXNet's ``Y[i, j] = x.sum()``, where the sum has shape (1,))."""
-    target = out[index].shape if np.ndim(value) > len(np.shape(out[index])) else None
-    if target is not None and np.size(value) == int(np.prod(target)):
-        value = np.reshape(value, target)
-    out[index] = value
+    """``out[index] = value`` (broadcast). As in MXNet, the value may have extra
+    leading axes of length one: ``Y[i, j] = x.sum()``, where the sum has shape (1,),
+    or a (1, 3) row into a (3,) slot; a (2, 1) value into a (2,) slot is an error."""
+    slot = np.shape(out[index])
+    extra = np.ndim(value) - len(slot)
+    if extra > 0 and all(d == 1 for d in np.shape(value)[:extra]):
+        value = np.reshape(value, np.shape(value)[extra:])
+    try:
+        out[index] = value
+    except ValueError:
+        raise ValueError(f"setitem: a value of shape {np.shape(value)} does not broadcast "
+                         f"to the slot's shape {slot}") from None
 
 
 def _setitem(data, value, index):
