@@ -262,6 +262,11 @@ def test_reductions():
     assert repr(np.all(np.array([[1, 3, 0]]))) == "array(False)"
     assert repr(np.any(np.array([[1, 3, 0]]), axis=1)) == "array([ True])"
     assert repr(np.arange(6).reshape(2, 3).sum(axis=(0, 1))) == "array(15.)"
+    assert repr(np.arange(6).reshape(2, 3).max()) == "array(5.)"
+    assert repr(m.min(axis=0)) == "array([1., 2., 3.])"
+    assert repr(np.prod(m, axis=1)) == "array([15., 48.])"
+    assert repr(np.array([[1, 5, 3], [4, 2, 6]], dtype="int32").max()) == \
+        "array(6, dtype=int32)"
 
 
 def test_linalg_values_and_gradients():
@@ -278,10 +283,25 @@ def test_shape_functions():
     assert np.swapaxes(np.ones((1, 2, 3)), 0, 2).shape == (3, 2, 1)
     assert np.moveaxis(np.ones((1, 2, 3)), 0, -1).shape == (2, 3, 1)
     assert np.expand_dims(np.ones(2), 1).shape == (2, 1)
+    assert repr(np.concatenate([np.ones((2, 2)), np.zeros((1, 2))]).shape) == "(3, 2)"
+    assert repr(np.stack([np.ones(2), np.zeros(2)], axis=1)) == \
+        "array([[1., 0.],\n       [1., 0.]])"
+    assert np.vstack([np.ones(2), np.zeros(2)]).shape == (2, 2)
+    assert np.hstack([np.ones(2), np.zeros(3)]).shape == (5,)
+    assert np.tile(np.arange(2), (2, 2)).shape == (2, 4)
+    assert repr(np.repeat(np.arange(2), 2)) == "array([0., 0., 1., 1.])"
+    assert repr(np.flip(np.arange(3))) == "array([2., 1., 0.])"
+    assert repr(np.where(np.array([1., 0, 1]) > 0, np.arange(3), -np.ones(3))) == \
+        "array([ 0., -1.,  2.])"
+    assert repr(np.clip(np.arange(5), 1, 3)) == "array([1., 1., 2., 3., 3.])"
+    assert repr(np.diag(np.array([1., 2.]))) == "array([[1., 0.],\n       [0., 2.]])"
+    assert repr(np.diag(np.arange(9).reshape(3, 3))) == "array([0., 4., 8.])"
     assert repr(np.split(np.arange(6), [1, 4])) == \
         "(array([0.]), array([1., 2., 3.]), array([4., 5.]))"   # MXNet: a list
     assert repr(np.tril(np.ones((3, 3)))) == \
         "array([[1., 0., 0.],\n       [1., 1., 0.],\n       [1., 1., 1.]])"
+    assert repr(np.pad(np.ones((1, 2)), ((1, 1), (1, 1)))) == \
+        "array([[0., 0., 0., 0.],\n       [0., 1., 1., 0.],\n       [0., 0., 0., 0.]])"
     assert repr(np.broadcast_to(np.arange(2), (2, 2))) == \
         "array([[0., 1.],\n       [0., 1.]])"
     assert [a.shape for a in np.broadcast_arrays(np.ones((2, 1)), np.ones(3))] == \
@@ -349,7 +369,40 @@ def test_npx_activations():
     assert repr(npx.sigmoid(np.array([0.]))) == "array([0.5])"
 
 
+def test_npx_ops_are_the_nd_ops_with_mxnets_results():
+    onp.testing.assert_allclose(npx.softmax(np.array([[1., 2]])).asnumpy(),
+                                [[0.26894143, 0.73105854]], rtol=1e-6)
+    assert repr(npx.pick(np.array([[1., 2], [3, 4]]), np.array([0, 1]))) == \
+        "array([1., 4.])"
+    assert repr(npx.one_hot(np.array([0, 1]), 3)) == \
+        "array([[1., 0., 0.],\n       [0., 1., 0.]])"
+    assert repr(npx.topk(np.array([1., 3, 2]), k=2)) == "array([1., 2.])"
+    assert repr(npx.sequence_mask(np.ones((2, 3)), np.array([1, 2]),
+                                  use_sequence_length=True, axis=1)) == \
+        "array([[1., 0., 0.],\n       [1., 1., 0.]])"
+    assert npx.batch_dot(np.ones((2, 3, 4)), np.ones((2, 4, 5))).shape == (2, 3, 5)
+    assert repr(npx.gather_nd(np.arange(6).reshape(2, 3), np.array([[0, 1], [2, 0]]))) == \
+        "array([2., 3.])"
+    assert repr(npx.leaky_relu(np.array([-1., 2.]), slope=0.1)) == "array([-0.1,  2. ])"
+    assert repr(npx.activation(np.array([-1., 2.]), act_type="relu")) == "array([0., 2.])"
+    assert repr(npx.embedding(np.array([0, 2]), np.arange(6).reshape(3, 2), input_dim=3,
+                              output_dim=2)) == "array([[0., 1.],\n       [4., 5.]])"
+    assert repr(npx.layer_norm(np.array([[1., 2, 3]]), np.ones(3), np.zeros(3))) == \
+        "array([[-1.2247356,  0.       ,  1.2247356]])"
+    assert npx.pooling(np.arange(16).reshape(1, 1, 4, 4), kernel=(2, 2), stride=(2, 2),
+                       pool_type="max").tolist() == [[[[5.0, 7.0], [13.0, 15.0]]]]
+
+
 # ---- gradients of the np-only compositions ---------------------------------------------
+
+def test_std_gradient():
+    # MXNet 1.9.1's np.std passes no gradient at all (zeros); ndgrad's is
+    # (x - mean) / (N std): rows [1, 5, 3], [4, 2, 6] have std sqrt(8/3).
+    m = np.array([[1., 5, 3], [4, 2, 6]])
+    got = _grad(lambda m: m.std(axis=1).sum(), m)[0]
+    onp.testing.assert_allclose(got, [[-0.4082483, 0.4082483, 0.0],
+                                      [0.0, -0.4082483, 0.4082483]], rtol=1e-6)
+
 
 def test_where_gradient_by_hand():
     # where's condition is not a differentiable input, so its generated test cannot
