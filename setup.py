@@ -5,9 +5,8 @@ wraparound and initialisation checks on, for the debug CI run.
 """
 import os
 
-import numpy
-from Cython.Build import cythonize
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 
 DEBUG = os.environ.get("NDGRAD_DEBUG") == "1"
 
@@ -21,18 +20,39 @@ directives = {
 }
 
 # No -march: wheels must run on any CPU of their platform tag, and results must not
-# depend on FMA contraction.
+# depend on FMA contraction. -g0 drops the debug info Python's own CFLAGS ask for (it
+# would triple the size of the wheel); the debug build keeps it.
 compile_args = [] if os.name == "nt" else ["-O2", "-ffp-contract=off"]
+if compile_args and not DEBUG:
+    compile_args.append("-g0")
+
+
+class BuildExt(build_ext):
+    """Runs Cython and finds NumPy's headers only when the extensions are built, so
+    that making an sdist needs neither (and writes no generated C)."""
+
+    def run(self):
+        import numpy
+        from Cython.Build import cythonize
+
+        for ext in self.extensions:
+            ext.include_dirs.append(numpy.get_include())
+            # In place: setuptools has already annotated these Extension objects.
+            ext.sources = cythonize([ext], compiler_directives=directives)[0].sources
+        super().run()
+
 
 extensions = [
     Extension(
         f"ndgrad.{name}",
         [f"ndgrad/{name}.pyx"],
-        include_dirs=[numpy.get_include()],
-        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+        # Built against NumPy 2, importable with any NumPy from 1.23 (the oldest that
+        # pyproject.toml allows): NumPy 2's headers keep the 1.x ABI for this target.
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"),
+                       ("NPY_TARGET_VERSION", "NPY_1_23_API_VERSION")],
         extra_compile_args=compile_args,
     )
     for name in ("_engine", "_kernels")
 ]
 
-setup(ext_modules=cythonize(extensions, compiler_directives=directives))
+setup(ext_modules=extensions, cmdclass={"build_ext": BuildExt})

@@ -1,0 +1,10 @@
+# ndgrad.numpy is filled from the op registry at import (_namespace.populate):
+# a type checker cannot see its functions, so they are typed Any here
+# (tests/test_packaging.py checks that every such namespace has a stub).
+from typing import Any
+
+from ndgrad.numpy import linalg as linalg
+from ndgrad.numpy import random as random
+from ndgrad.numpy._ndarray import ndarray as ndarray
+
+def __getattr__(name: str) -> Any: ...
