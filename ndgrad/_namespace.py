@@ -76,3 +76,18 @@ def populate(namespace, submodules, cls, flavour="nd"):
             fn.__module__ = target["__name__"]
             target[name] = fn
             target.setdefault("__all__", []).append(name)
+
+
+def add_methods(cls, namespace, names):
+    """Give ``cls`` a method per name that calls the namespace's function of that name
+    on the array (``x.sum(axis=0)`` is ``nd.sum(x, axis=0)``)."""
+    for name in names:
+        setattr(cls, name, _method(namespace[name]))
+
+
+def _method(fn):
+    def method(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+    method.__name__ = fn.__name__
+    method.__doc__ = fn.__doc__
+    return method

@@ -256,6 +256,12 @@ class ArrayBase(_engine.Array):
         """A copy of the data that does not share memory (recorded: differentiable)."""
         return sh.copy(self)
 
+    def astype(self, dtype, copy=True):
+        """The data cast to ``dtype`` (recorded: the gradient is cast back)."""
+        if not copy and np.dtype(dtype) == self._data.dtype:
+            return self
+        return sh.astype(self, dtype=np.dtype(dtype))
+
     def __reduce__(self):
         # Pickles keep the data and drop the graph (and any gradient buffer).
         return (type(self)._wrap, (self._data.copy(),))
@@ -378,12 +384,6 @@ class NDArray(ArrayBase):
             raise ValueError(f"asscalar: the array is not a scalar (shape "
                              f"{self._data.shape}, expected (1,))")
         return self._data[0]
-
-    def astype(self, dtype, copy=True):
-        """The data cast to ``dtype`` (recorded: the gradient is cast back)."""
-        if not copy and np.dtype(dtype) == self._data.dtype:
-            return self
-        return sh.astype(self, dtype=np.dtype(dtype))
 
     def reshape(self, *shape, **kwargs):
         """Reshape, with MXNet's special codes (0 -1 -2 -3 -4); ``reverse=True`` reads

@@ -144,6 +144,9 @@ def test_array_methods_and_attributes():
     assert x.reshape(-1, 2).shape == (3, 2)
     assert x.transpose(1, 0).shape == (3, 2)
     assert x.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    flat = x.flatten()
+    flat[0] = 7
+    assert x[0, 0] == 0 and x.ravel().shape == (6,)   # flatten copies
     assert isinstance(x.asnumpy(), onp.ndarray) and x.asnumpy().dtype == onp.float32
     assert str(x.ctx) == "cpu(0)" and x.context == npx.cpu() and x.stype == "default"
     assert [repr(v) for v in np.arange(3)] == ["array(0.)", "array(1.)", "array(2.)"]

@@ -1,6 +1,6 @@
 """The legacy ``nd`` namespace: MXNet's ``mxnet.nd``, generated from the op registry."""
 from ndgrad import ops  # noqa: F401  (registers the ops)
-from ndgrad._namespace import populate
+from ndgrad._namespace import add_methods, populate
 from ndgrad.context import Context, cpu, current_context  # noqa: F401
 from ndgrad.nd import linalg, random
 from ndgrad.nd.io import load, save  # noqa: F401
@@ -22,17 +22,7 @@ _METHODS = ("sum", "mean", "norm", "exp", "log", "sqrt", "square", "sin", "cos",
             "slice_axis", "slice_like", "split", "squeeze", "swapaxes", "take", "tile",
             "softmax", "log_softmax", "softmin")
 
-
-def _method(fn):
-    def method(self, *args, **kwargs):
-        return fn(self, *args, **kwargs)
-    method.__name__ = fn.__name__
-    method.__doc__ = fn.__doc__
-    return method
-
-
-for _name in _METHODS:
-    setattr(NDArray, _name, _method(globals()[_name]))
+add_methods(NDArray, globals(), _METHODS)
 
 
 def waitall():

@@ -15,7 +15,7 @@ from numpy import (bool_, dtype, e, float16, float32, float64, inf, int8, int16,
                    int32, int64, nan, newaxis, pi, uint8)
 
 from ndgrad import ops  # noqa: F401  (registers the ops)
-from ndgrad._namespace import populate
+from ndgrad._namespace import add_methods, populate
 from ndgrad.numpy import linalg, random
 from ndgrad.numpy._ndarray import ndarray
 
@@ -32,23 +32,7 @@ def broadcast_arrays(*arrays):
     return [broadcast_to(a, shape) for a in arrays]  # noqa: F821  (generated)
 
 
-# Methods of ndarray that call the namespace function of the same name.
-_METHODS = ("sum", "mean", "prod", "max", "min", "std", "var", "cumsum", "argmax",
-            "argmin", "all", "any", "clip", "round", "swapaxes", "squeeze", "ravel",
-            "repeat", "flatten", "dot", "copy", "sort", "argsort", "nonzero", "tile",
-            "flip", "diag")
-
-
-def _method(fn):
-    def method(self, *args, **kwargs):
-        return fn(self, *args, **kwargs)
-    method.__name__ = fn.__name__
-    method.__doc__ = fn.__doc__
-    return method
-
-
-for _name in _METHODS:
-    if _name == "flatten":
-        setattr(ndarray, "flatten", _method(globals()["ravel"]))
-    elif _name in globals():
-        setattr(ndarray, _name, _method(globals()[_name]))
+# NumPy's ndarray methods that are calls of the namespace's functions.
+add_methods(ndarray, globals(), ("sum", "mean", "prod", "max", "min", "std", "var", "cumsum",
+                                 "argmax", "argmin", "all", "any", "clip", "swapaxes",
+                                 "squeeze", "ravel", "repeat", "dot", "sort", "argsort"))

@@ -8,7 +8,7 @@ float computed from integers alone has the default float dtype (float32).
 import numpy as np
 
 from ndgrad import _engine
-from ndgrad.ndarray import ArrayBase, index_key  # noqa: F401
+from ndgrad.ndarray import ArrayBase
 from ndgrad.ops import elementwise as ew
 from ndgrad.ops import shape as sh
 from ndgrad.ops.np_conventions import axis_tuple, default_float
@@ -186,18 +186,17 @@ class ndarray(ArrayBase):
     def tolist(self):
         return self._data.tolist()
 
-    def astype(self, dtype, copy=True):
-        """The data cast to ``dtype`` (recorded: the gradient is cast back)."""
-        if not copy and np.dtype(dtype) == self._data.dtype:
-            return self
-        return sh.astype(self, dtype=np.dtype(dtype))
-
     def reshape(self, *shape, order="C"):
         """``x.reshape(3, 4)`` or ``x.reshape((3, 4))``; -1 infers one dimension."""
         from ndgrad import np as _np
         if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
             shape = shape[0]
         return _np.reshape(self, shape, order=order)
+
+    def flatten(self):
+        """A 1-d copy (``ravel`` may share memory; this never does)."""
+        from ndgrad import np as _np
+        return _np.ravel(self).copy()
 
     def transpose(self, *axes):
         """Permute the axes: ``x.transpose(1, 0)``, ``x.transpose((1, 0))`` or reversed."""
