@@ -269,11 +269,10 @@ def _mod(lhs, rhs):
         return np.mod(lhs, rhs)
 
 
-# lhs in (2.1, 2.9) and rhs in (1, 1.04) keep lhs / rhs away from the integers, where
-# mod jumps.
-mod = _binary("mod", _mod, (lambda g, ans, a, b: g, lambda g, ans, a, b: -g * floor(a / b)),
-              _mod.__doc__, domain=((2.1, 2.9), (1.0, 1.04)),
-              nd_names=("modulo", "broadcast_mod"))
+# (Its test keeps lhs / rhs away from the integers, where mod jumps: see nd_strategies.)
+mod = defop("mod", _mod, (lambda g, ans, a, b: g, lambda g, ans, a, b: -g * floor(a / b)),
+            inputs=BINARY, nd=("modulo", "broadcast_mod"), np=("mod",), doc=_mod.__doc__,
+            test=GradTest("custom"))
 hypot = _binary("hypot", np.hypot,
                 (lambda g, ans, a, b: g * a / ans, lambda g, ans, a, b: g * b / ans),
                 "sqrt(lhs**2 + rhs**2) with broadcasting.\n\n"

@@ -1,11 +1,14 @@
 """Special functions: erf, erfinv, gamma, gammaln and the polygamma family behind
 their gradients.
 
-Vectorised NumPy, no SciPy. Calling ``math.erf``/``math.lgamma`` per element (through
-``np.frompyfunc``) is exact but costs ~140 ns an element, 35x a NumPy ufunc; the
-closed forms below cost a few ufunc passes and are accurate to about 1e-7 relative
-(erf), 1e-10 (gammaln, gamma) and 1e-12 (polygamma) — better than the float32 that
-MXNet computes these in. The gradient tests check each against its derivative.
+Vectorised NumPy, no SciPy. ``math.erf``/``math.lgamma`` per element (through
+``np.frompyfunc``) are exact but cost ~130 ns an element, 30x a NumPy ufunc. The
+series and continued fraction for erf below cost about the same (~110 ns an element,
+measured on 1e6 values) and are accurate to 1e-15 relative, with no visible seam
+between the two pieces (a 1e-7 fit jumped there, which numeric derivatives see);
+gammaln (Lanczos) and gamma are accurate to ~1e-10, polygamma to ~1e-12. All are
+computed in float64 and returned in the input's (float) dtype; MXNet computes them in
+float32.
 """
 import math
 
@@ -25,20 +28,26 @@ def _erf(data):
     """
     x = np.asarray(data, dtype=np.float64)  # computed in float64, returned in data's
     z = np.abs(x)
-    # |x| < 0.5: Maclaurin series, sum (-1)^n x^(2n+1) / (n! (2n+1)), to 1e-16.
-    x2 = z * z
-    series, term = np.zeros_like(z), z.copy()
-    for n in range(14):
-        series += term / (2 * n + 1)
-        term *= -x2 / (n + 1)
-    # Elsewhere: 1 - erfc, with erfc's Chebyshev fit (Numerical Recipes' erfcc,
-    # fractional error below 1.2e-7).
-    t = 1.0 / (1.0 + 0.5 * z)
-    poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (
-        0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (
-            1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
-    tail = 1.0 - t * np.exp(-x2 + poly)
-    out = np.sign(x) * np.where(z < 0.5, _TWO_OVER_SQRT_PI * series, tail)
+    out = np.ones_like(z)  # erf(z) = 1 in float64 from z ~ 6 on
+    # z < 1.5: exp(-z^2) * sum (2 z^2)^n z / (1*3*...*(2n+1)), a series of positive
+    # terms (no cancellation); 35 terms reach 1e-16.
+    small = z < 1.5
+    zs = z[small]
+    z2 = zs * zs
+    term, total = zs.copy(), zs.copy()
+    for n in range(1, 35):
+        term *= 2 * z2 / (2 * n + 1)
+        total += term
+    out[small] = _TWO_OVER_SQRT_PI * np.exp(-z2) * total
+    # 1.5 <= z < 6: 1 - erfc, erfc from its continued fraction
+    # exp(-z^2)/sqrt(pi) / (z + (1/2)/(z + 1/(z + (3/2)/(z + ...)))), 80 levels.
+    mid = ~small & (z < 6)
+    zm = z[mid]
+    tail = np.zeros_like(zm)
+    for k in range(80, 0, -1):
+        tail = (k / 2) / (zm + tail)
+    out[mid] = 1 - np.exp(-zm * zm) / math.sqrt(math.pi) / (zm + tail)
+    out = np.where(np.isnan(x), np.nan, np.sign(x) * out)
     return out.astype(np.result_type(data, np.float32))
 
 

@@ -244,6 +244,20 @@ def _matmul(draw, batch_dims=None):  # batch_dot (one batch axis), linalg.gemm2 
     return [batch + ((k, m) if ta else (m, k)), batch + ((n, k) if tb else (k, n))], kwargs
 
 
+@st.composite
+def _mod(draw):
+    """lhs = rhs * (integer + fraction in [0.1, 0.9]): away from mod's jumps, with
+    either sign on both sides; rhs has lhs's shape or one that broadcasts to it."""
+    shape = draw(_shape())
+    small = tuple(1 if draw(st.booleans()) else d for d in shape)
+    unit = st.floats(0.5, 2.0)
+    rhs = draw(hnp.arrays(np.float64, small, elements=unit)) * \
+        draw(hnp.arrays(np.float64, small, elements=st.sampled_from([-1.0, 1.0])))
+    quotient = draw(hnp.arrays(np.float64, shape, elements=st.integers(-2, 2).map(float)))
+    fraction = draw(hnp.arrays(np.float64, shape, elements=st.floats(0.1, 0.9)))
+    return [rhs * (quotient + fraction), rhs], {}
+
+
 SAMPLERS = {
     "max": _extreme, "min": _extreme, "_argmax": _position, "_argmin": _position,
     "norm": _norm, "sort": _sorting, "argsort": _sorting, "topk": _topk,
@@ -258,5 +272,5 @@ SAMPLERS = {
     "split": _split, "pad": _pad, "SequenceMask": _sequence_mask,
     "elemwise_add": lambda: _same_shapes(2), "elemwise_sub": lambda: _same_shapes(2),
     "elemwise_mul": lambda: _same_shapes(2), "elemwise_div": lambda: _same_shapes(2),
-    "add_n": _same_shapes, "batch_dot": lambda: _matmul(1), "linalg_gemm2": _matmul,
+    "add_n": _same_shapes, "mod": _mod, "batch_dot": lambda: _matmul(1), "linalg_gemm2": _matmul,
 }
