@@ -25,7 +25,7 @@ def _grad(f, *arrays):
     return [a.grad.asnumpy().tolist() for a in arrays]
 
 
-# ---- printing ---------------------------------------------------------------------------
+# ---- printing ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("make, text", [
     (lambda: np.arange(4), "array([0., 1., 2., 3.])"),
@@ -61,7 +61,7 @@ def test_str_and_format():
     assert f"{np.array([3.14159])}" == "[3.14159]"
 
 
-# ---- dtypes -----------------------------------------------------------------------------
+# ---- dtypes --------------------------------------------------------------------------
 
 def test_float32_by_default_and_dtype_is_a_numpy_dtype():
     for x in (np.arange(4), np.array([1, 2, 3]), np.zeros((2, 3)), np.ones(2),
@@ -117,7 +117,7 @@ def test_set_np_dtype_true_makes_float64_the_default():
     assert np.arange(3).dtype == onp.float32
 
 
-# ---- scalars, conversions -----------------------------------------------------------------
+# ---- scalars, conversions ------------------------------------------------------------
 
 def test_python_scalars_and_control_flow():
     assert np.array(3.).item() == 3.0 and isinstance(np.array([3.]).item(), float)
@@ -158,7 +158,8 @@ def test_array_methods_and_attributes():
 def test_nd_and_np_conversions_share_data_and_graph():
     x = np.arange(3)
     nd_x = x.as_nd_ndarray()
-    assert isinstance(nd_x, nd.NDArray) and repr(nd_x) == "\n[0. 1. 2.]\n<NDArray 3 @cpu(0)>"
+    assert isinstance(nd_x, nd.NDArray)
+    assert repr(nd_x) == "\n[0. 1. 2.]\n<NDArray 3 @cpu(0)>"
     assert isinstance(nd.arange(3).as_np_ndarray(), np.ndarray)
     x.attach_grad()
     with autograd.record():
@@ -178,7 +179,7 @@ def test_flavours_do_not_mix():
         np.exp(nd.arange(3))
 
 
-# ---- indexing -------------------------------------------------------------------------------
+# ---- indexing ------------------------------------------------------------------------
 
 def test_indexing_follows_numpy():
     x = np.arange(6).reshape(2, 3)
@@ -234,7 +235,7 @@ def _written(x):
     return (z * z).sum()
 
 
-# ---- functions ------------------------------------------------------------------------------
+# ---- functions -----------------------------------------------------------------------
 
 def test_matmul_and_einsum():
     a, b = np.arange(6).reshape(2, 3), np.arange(12).reshape(3, 4)
@@ -327,7 +328,8 @@ def test_creation_functions():
 def test_operators_and_elementwise_functions():
     assert repr(np.array([1, 2]) ** 2) == "array([1., 4.])"
     assert repr(2 ** np.array([1., 2])) == "array([2., 4.])"
-    assert repr(-np.array([1.])) == "array([-1.])" and repr(abs(np.array([-1.]))) == "array([1.])"
+    assert repr(-np.array([1.])) == "array([-1.])"
+    assert repr(abs(np.array([-1.]))) == "array([1.])"
     # NumPy's float32 exp may round e to the next float32 (2.718282): 1 ulp apart
     onp.testing.assert_allclose(np.exp(np.array([0., 1.])).asnumpy(), [1.0, 2.7182817],
                                 rtol=3e-7)
@@ -349,7 +351,7 @@ def test_random_sizes_and_seed():
     assert sorted(x.tolist()) == [0.0, 1.0, 2.0, 3.0, 4.0]
 
 
-# ---- npx ------------------------------------------------------------------------------------
+# ---- npx -----------------------------------------------------------------------------
 
 def test_npx_mode_switches():
     assert npx.is_np_array()
@@ -396,7 +398,7 @@ def test_npx_ops_are_the_nd_ops_with_mxnets_results():
                        pool_type="max").tolist() == [[[[5.0, 7.0], [13.0, 15.0]]]]
 
 
-# ---- gradients of the np-only compositions ---------------------------------------------
+# ---- gradients of the np-only compositions -------------------------------------------
 
 def test_std_gradient():
     # MXNet 1.9.1's np.std passes no gradient at all (zeros); ndgrad's is

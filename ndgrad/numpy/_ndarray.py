@@ -13,6 +13,7 @@ from ndgrad.ops import elementwise as ew
 from ndgrad.ops import shape as sh
 from ndgrad.ops.np_conventions import axis_tuple, default_float
 
+
 def _repr(data):
     """NumPy's repr, with MXNet's dtype rule: shown for every dtype except float32 (its
     default) and bool, appended to the last line where NumPy itself would hide it."""

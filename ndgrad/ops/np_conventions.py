@@ -219,7 +219,8 @@ def concatenate(seq, axis=0):
 
 def vstack(tup):
     from ndgrad.ops.shape import reshape as reshape_op
-    return tuple(a if a.ndim >= 2 else reshape_op(a, shape=(1, -1)) for a in tup), {"dim": 0}
+    rows = tuple(a if a.ndim >= 2 else reshape_op(a, shape=(1, -1)) for a in tup)
+    return rows, {"dim": 0}
 
 
 def hstack(tup):
@@ -241,8 +242,8 @@ def where(condition, x, y):
 
 def flip(m, axis=None):
     """NumPy's flip as an index: every axis (or those in ``axis``) reversed."""
-    axes = range(m.ndim) if axis is None else \
-        {normalize_axis(a, m.ndim, "flip") for a in ((axis,) if np.ndim(axis) == 0 else axis)}
+    given = range(m.ndim) if axis is None else (axis,) if np.ndim(axis) == 0 else axis
+    axes = {normalize_axis(a, m.ndim, "flip") for a in given}
     return (m,), {"index": tuple(slice(None, None, -1) if d in axes else slice(None)
                                  for d in range(m.ndim))}
 

@@ -7,7 +7,6 @@ import numpy as np
 
 from ndgrad import random as _random
 from ndgrad.ops import np_conventions as npc
-from ndgrad.ops.elementwise import sqrt
 from ndgrad.ops.reduce import _count, _spread, mean
 from ndgrad.ops.registry import GradTest, defop
 from ndgrad.ops.shape import broadcast_to, concat, expand_dims, getitem, reshape, transpose

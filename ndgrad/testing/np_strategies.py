@@ -59,10 +59,10 @@ def _triangle(draw):
 @st.composite
 def _pad(draw):
     shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3))
-    widths = draw(st.one_of(st.integers(0, 2), st.tuples(st.integers(0, 2), st.integers(0, 2)),
-                            st.tuples(*[st.tuples(st.integers(0, 2), st.integers(0, 2))
-                                        for _ in shape])))
-    return [shape], {"pad_width": widths, "constant_values": draw(st.sampled_from([0, 1.5]))}
+    pair = st.tuples(st.integers(0, 2), st.integers(0, 2))
+    widths = draw(st.one_of(st.integers(0, 2), pair, st.tuples(*[pair for _ in shape])))
+    return [shape], {"pad_width": widths,
+                     "constant_values": draw(st.sampled_from([0, 1.5]))}
 
 
 def _square(draw):
@@ -97,7 +97,8 @@ def _moment(draw):
     return [shape], {"axis": axis, "keepdims": draw(st.booleans())}
 
 
-SAMPLERS = {"std": _moment, "matmul": _matmul, "einsum": _einsum, "array_split": _array_split,
+SAMPLERS = {"std": _moment, "matmul": _matmul, "einsum": _einsum,
+            "array_split": _array_split,
             "tril": _triangle, "triu": _triangle, "np_pad": _pad, "linalg_inv": _one_square,
             "linalg_det": _one_square, "linalg_slogdet": _one_square,
             "linalg_solve": _solve, "linalg_cholesky": _one_square,
@@ -144,7 +145,8 @@ def _symmetric_apart(inputs):
     return _spread_diagonal([a * (1.0 - off) + (np.abs(a) + 0.1) * off])
 
 
-PREPARE = {"std": _distinct, "linalg_inv": _dominant, "linalg_det": _dominant, "linalg_slogdet": _dominant,
+PREPARE = {"std": _distinct, "linalg_inv": _dominant, "linalg_det": _dominant,
+           "linalg_slogdet": _dominant,
            "linalg_solve": _dominant, "linalg_pinv": _dominant, "linalg_qr": _dominant,
            "linalg_cholesky": _positive_definite, "linalg_eigh": _symmetric_apart,
            "linalg_svd": _spread_diagonal}
