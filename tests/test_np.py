@@ -321,6 +321,11 @@ def test_creation_functions():
     assert repr(np.full_like(np.ones(2), 3)) == "array([3., 3.])"
     assert np.empty_like(np.ones(2, dtype="int32")).dtype == onp.int32
     assert repr(np.arange(0, 1, 0.25)) == "array([0.  , 0.25, 0.5 , 0.75])"
+    assert repr(np.arange(0.5, 3, 0.3)) == (
+        "array([0.5      , 0.8      , 1.1      , 1.4000001, 1.7      , 2.       ,\n"
+        "       2.3000002, 2.6000001, 2.9      ])")   # start + i * step in float32
+    assert repr(np.arange(5, dtype="int64")) == "array([0, 1, 2, 3, 4], dtype=int64)"
+    assert repr(np.arange(3, 0, -1)) == "array([3., 2., 1.])"
     assert repr(np.array([np.array(1.), np.array(2.)])) == "array([1., 2.])"
     assert repr(np.array(np.array(1., dtype="float64"))) == "array(1., dtype=float64)"
 

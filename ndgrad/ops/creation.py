@@ -52,7 +52,12 @@ def _arange(start, stop=None, step=1.0, repeat=1, infer_range=None, dtype=None):
         >>> nd.arange(2, 10, 3)
         [2. 5. 8.]
     """
-    out = np.arange(start, stop, step, dtype=np.float64).astype(dtype or DEFAULT_DTYPE)
+    dtype = np.dtype(dtype or DEFAULT_DTYPE)
+    count = np.arange(start, stop, step, dtype=np.float64).size
+    first = 0 if stop is None else start
+    # start + i * step in the result's dtype, as MXNet computes it (float32:
+    # arange(0, 3, 0.1)[9] is 0.90000004)
+    out = np.asarray(first, dtype) + np.arange(count, dtype=dtype) * np.asarray(step, dtype)
     return np.repeat(out, repeat) if repeat != 1 else out
 
 
