@@ -246,6 +246,26 @@ def test_matches_mxnet(name):
                                    err_msg=f"{name}, output {k}")
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(5, 1), (4, 10), (3, 2, 31), (2, 1000)])
+def test_softmax_kernels_match_numpy(shape, dtype):
+    # The typed loops (short C-contiguous rows) against the NumPy path they replace,
+    # which a Fortran-ordered copy of the same values takes.
+    from ndgrad import _kernels
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal(shape) * 5).astype(dtype)
+    g = rng.standard_normal(shape).astype(dtype)
+    tol = dict(rtol=1e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-15)
+    for log in (False, True):
+        y = _kernels.softmax(x, -1, log)
+        assert y.dtype == dtype
+        np.testing.assert_allclose(y, _kernels.softmax(np.asfortranarray(x), -1, log), **tol)
+        np.testing.assert_allclose(
+            _kernels.softmax_grad(g, y, -1, log),
+            _kernels.softmax_grad(np.asfortranarray(g), np.asfortranarray(y), -1, log),
+            **tol)
+
+
 def test_softmax_methods():
     x = nd.array(X23)
     for name in ("softmax", "log_softmax", "softmin"):

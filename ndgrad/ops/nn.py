@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ndgrad import random as _random
+from ndgrad import _kernels, random as _random
 from ndgrad._state import flags
 from ndgrad.ops import elementwise as ew
 from ndgrad.ops import reduce as rd
@@ -50,18 +50,13 @@ def _tuple(value, n, name, op):
 
 # ---- softmax family ------------------------------------------------------------
 
-def _stable_exp(z, axis):
-    return np.exp(z - np.max(z, axis=axis, keepdims=True))
-
-
 def _softmax(data, axis=-1, temperature=None):
     """Softmax along ``axis``: exp(x / T) normalised to sum to one.
 
         >>> nd.softmax(nd.array([[1, 2, 3]]))
         [[0.09003057 0.24472846 0.66524094]]
     """
-    e = _stable_exp(data / temperature if temperature else data, axis)
-    return e / np.sum(e, axis=axis, keepdims=True)
+    return _kernels.softmax(data / temperature if temperature else data, axis)
 
 
 def _softmin(data, axis=-1, temperature=None):
@@ -79,26 +74,47 @@ def _log_softmax(data, axis=-1, temperature=None):
         >>> nd.log_softmax(nd.array([[1, 2, 3]]))
         [[-2.4076061 -1.407606  -0.407606 ]]
     """
-    z = data / temperature if temperature else data
-    z = z - np.max(z, axis=axis, keepdims=True)
-    return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
+    return _kernels.softmax(data / temperature if temperature else data, axis, True)
+
+
+def _softmax_grad_g(h, ans, g, y, axis=-1, from_log=False):
+    if from_log:
+        return h - rd.sum(h * ew.exp(y), axis=axis, keepdims=True)
+    return softmax_grad(h, y, axis=axis)
+
+
+def _softmax_grad_y(h, ans, g, y, axis=-1, from_log=False):
+    if from_log:
+        return -h * ew.exp(y) * rd.sum(g, axis=axis, keepdims=True)
+    return (h * (g - rd.sum(g * y, axis=axis, keepdims=True))
+            - g * rd.sum(h * y, axis=axis, keepdims=True))
+
+
+# The backward of softmax and log_softmax (a fused kernel for short rows), an op in its
+# own right so that create_graph differentiates it again.
+softmax_grad = defop("_softmax_grad", _kernels.softmax_grad,
+                     (_softmax_grad_g, _softmax_grad_y), inputs=("g", "y"),
+                     doc=_kernels.softmax_grad.__doc__, test=GradTest("custom"))
 
 
 def _softmax_vjp(g, ans, x, axis=-1, temperature=None):
-    return (g - rd.sum(g * ans, axis=axis, keepdims=True)) * ans / (temperature or 1.0)
+    d = softmax_grad(g, ans, axis=axis)
+    return d / temperature if temperature else d
 
 
 def _log_softmax_vjp(g, ans, x, axis=-1, temperature=None):
-    return (g - ew.exp(ans) * rd.sum(g, axis=axis, keepdims=True)) / (temperature or 1.0)
+    d = softmax_grad(g, ans, axis=axis, from_log=True)
+    return d / temperature if temperature else d
 
 
 _AXIS_TEST = GradTest("custom")
-softmax = defop("softmax", _softmax, (_softmax_vjp,), nd=("softmax",),
+softmax = defop("softmax", _softmax, (_softmax_vjp,), nd=("softmax",), npx=("softmax",),
                 save_inputs=False, save_output=True, test=_AXIS_TEST)
 softmin = defop("softmin", _softmin,
                 (lambda g, ans, x, **kw: -_softmax_vjp(g, ans, x, **kw),), nd=("softmin",),
                 save_inputs=False, save_output=True, test=_AXIS_TEST)
 log_softmax = defop("log_softmax", _log_softmax, (_log_softmax_vjp,), nd=("log_softmax",),
+                    npx=("log_softmax",),
                     save_inputs=False, save_output=True, test=_AXIS_TEST)
 
 
@@ -288,6 +304,7 @@ def _activation_vjp(g, ans, x, act_type):
 
 
 Activation = defop("Activation", _activation, (_activation_vjp,), nd=("Activation",),
+                   npx=("activation",),
                    save_output=True, test=GradTest("custom", avoid=(0.0,)))
 
 _SELU_SCALE, _SELU_ALPHA = 1.0507009873554805, 1.6732632423543772
@@ -376,6 +393,7 @@ def _nd_leaky_relu(data, gamma=None, act_type="leaky", slope=0.25, lower_bound=0
 
 LeakyReLU = defop("LeakyReLU", _leaky_relu, (_leaky_relu_vjp, _prelu_gamma_vjp),
                   inputs=("data", "gamma"), nd=("LeakyReLU",), nd_args=_nd_leaky_relu,
+                  npx=("leaky_relu",), npx_args=_nd_leaky_relu,
                   doc=_leaky_relu.__doc__, test=GradTest("custom", avoid=(0.0,)))
 
 
@@ -420,7 +438,8 @@ def _nd_fully_connected(data, weight, bias=None, num_hidden=None, no_bias=False,
 FullyConnected = defop("FullyConnected", _fully_connected,
                        (_fc_data_vjp, _fc_weight_vjp, lambda g, ans, x, w, b, **kw: g),
                        inputs=("data", "weight", "bias"), nd=("FullyConnected",),
-                       nd_args=_nd_fully_connected, doc=_fully_connected.__doc__,
+                       nd_args=_nd_fully_connected, npx=("fully_connected",),
+                       npx_args=_nd_fully_connected, doc=_fully_connected.__doc__,
                        test=GradTest("custom"))
 
 
@@ -434,7 +453,7 @@ def _flatten(data):
 
 
 Flatten = defop("Flatten", _flatten, (lambda g, ans, x: sh.reshape(g, x.shape),),
-                nd=("Flatten",), save_inputs=False, view=True,
+                nd=("Flatten",), npx=("batch_flatten",), save_inputs=False, view=True,
                 test=GradTest("elementwise"))
 
 
@@ -644,7 +663,8 @@ def _nd_convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), 
 
 Convolution = defop("Convolution", _convolution, _conv_vjps(False),
                     inputs=("data", "weight", "bias"), nd=("Convolution",),
-                    nd_args=_nd_convolution, doc=_convolution.__doc__,
+                    nd_args=_nd_convolution, npx=("convolution",),
+                    npx_args=_nd_convolution, doc=_convolution.__doc__,
                     test=GradTest("custom"))
 
 
@@ -691,7 +711,8 @@ def _nd_deconvolution(data, weight, bias=None, kernel=None, stride=(), dilate=()
 
 Deconvolution = defop("Deconvolution", _deconvolution, _conv_vjps(True),
                       inputs=("data", "weight", "bias"), nd=("Deconvolution",),
-                      nd_args=_nd_deconvolution, doc=_deconvolution.__doc__,
+                      nd_args=_nd_deconvolution, npx=("deconvolution",),
+                      npx_args=_nd_deconvolution, doc=_deconvolution.__doc__,
                       test=GradTest("custom"))
 
 
@@ -816,7 +837,7 @@ def _nd_pooling(data, kernel=(), pool_type="max", global_pool=False, cudnn_off=F
 
 
 Pooling = defop("Pooling", _pooling, (_pooling_vjp,), nd=("Pooling",),
-                nd_args=_nd_pooling, doc=_pooling.__doc__, save_output=False,
+                nd_args=_nd_pooling, npx=("pooling",), npx_args=_nd_pooling, doc=_pooling.__doc__, save_output=False,
                 test=GradTest("custom"))
 
 
@@ -851,6 +872,7 @@ Dropout = defop("Dropout", _dropout,
                 (lambda g, ans, x, mask=None: g if mask is None else g * mask,
                  lambda g, ans, x, mask: g * x),
                 inputs=("data", "mask"), nd=("Dropout",), nd_args=_nd_dropout,
+                npx=("dropout",), npx_args=_nd_dropout,
                 doc=_dropout.__doc__, test=GradTest("custom"))
 
 
@@ -997,7 +1019,8 @@ BatchNorm = defop("BatchNorm", _batch_norm,
                   (_bn_data_vjp, _bn_gamma_vjp, _bn_beta_vjp, _bn_moving_vjp("mean"),
                    _bn_moving_vjp("var")),
                   inputs=("data", "gamma", "beta", "moving_mean", "moving_var"),
-                  nd=("BatchNorm",), nd_args=_nd_batch_norm, doc=_batch_norm.__doc__,
+                  nd=("BatchNorm",), nd_args=_nd_batch_norm,
+                  npx=("batch_norm",), npx_args=_nd_batch_norm, doc=_batch_norm.__doc__,
                   test=GradTest("custom", domain=((-2.0, 2.0),) * 4 + ((0.5, 2.0),)))
 
 
@@ -1037,6 +1060,7 @@ LayerNorm = defop("LayerNorm", _layer_norm,
                    lambda g, ans, x, gamma, beta, axis=-1, eps=1e-5: rd.sum(
                        g, axis=tuple(a for a in range(x.ndim) if a != axis % x.ndim))),
                   inputs=("data", "gamma", "beta"), nd=("LayerNorm",),
+                  npx=("layer_norm",),
                   doc=_layer_norm.__doc__, test=GradTest("custom"))
 
 
@@ -1067,6 +1091,6 @@ Embedding = defop(
     "Embedding", _embedding,
     (None, lambda g, ans, x, w, input_dim, output_dim, **kw: sh.index_grad(
         g, shape=w.shape, index=(_rows_of(_raw(x), input_dim),))),
-    inputs=("data", "weight"), nd=("Embedding",),
+    inputs=("data", "weight"), nd=("Embedding",), npx=("embedding",),
     # Indices stay 0.05 away from integers, where truncation jumps.
     test=GradTest("custom", domain=((0.0, 2.9), (-2.0, 2.0)), avoid=(0.0, 1.0, 2.0, 3.0)))

@@ -24,6 +24,13 @@ def _axis_op(draw):
 
 
 @st.composite
+def _softmax_grad(draw):
+    shape = draw(_shape())
+    return [shape, shape], {"axis": draw(st.integers(-len(shape), len(shape) - 1)),
+                            "from_log": draw(st.booleans())}
+
+
+@st.composite
 def _softmax_output_grad(draw):
     n, s, classes = draw(_side), draw(_side), 3
     layout = draw(st.sampled_from(["flat", "multi", "preserve"]))
@@ -170,6 +177,7 @@ def _embedding(draw):
 
 SAMPLERS = {
     "softmax": _axis_op, "softmin": _axis_op, "log_softmax": _axis_op,
+    "_softmax_grad": _softmax_grad,
     "_softmax_output_grad": _softmax_output_grad, "Activation": _activation,
     "LeakyReLU": _leaky_relu, "FullyConnected": _fully_connected,
     "_im2col": _im2col, "_col2im": _col2im, "Convolution": _convolution,
