@@ -278,6 +278,14 @@ def test_linalg_values_and_gradients():
     assert repr(np.linalg.det(a)) == "array(10.)"
     assert repr(np.linalg.inv(a)) == "array([[ 0.3, -0.1],\n       [-0.2,  0.4]])"
     assert repr(np.linalg.norm(a)) == "array(5.477226)"
+    assert repr(np.linalg.norm(np.arange(4), 1)) == "array(6.)"
+    # MXNet prints 3.7416573; sqrt(14) rounds to float32 3.7416575, 1 ulp away
+    onp.testing.assert_allclose(np.linalg.norm(np.arange(4).reshape(2, 2), "fro").item(),
+                                3.7416573, rtol=1e-7)
+    assert repr(np.linalg.norm(np.arange(4).reshape(2, 2), axis=1)) == \
+        "array([1.       , 3.6055512])"
+    with pytest.raises(NotImplementedError, match="ord=inf"):
+        np.linalg.norm(np.arange(4), onp.inf)
     got = _grad(lambda a: np.linalg.det(a) + np.linalg.inv(a).sum(), a)
     onp.testing.assert_allclose(got[0], [[2.98, -2.02], [-1.06, 3.94]], rtol=1e-6)
 

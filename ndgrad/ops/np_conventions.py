@@ -165,13 +165,16 @@ def tensordot(a, b, axes=2):
 
 
 def norm(x, ord=None, axis=None, keepdims=False):
-    """The 2-norm (of the flattened array, or along ``axis``) and the Frobenius norm."""
+    """The 2-norm (of the flattened array, or along ``axis``), the Frobenius norm of
+    matrices and the 1-norm of vectors."""
     matrix = axis is None and x.ndim == 2 or np.ndim(axis) == 1 and len(axis) == 2
-    if not (ord is None or ord == "fro" and matrix or ord == 2 and not matrix):
+    if ord is None or ord == "fro" and matrix:
+        ord = 2
+    elif matrix or ord not in (1, 2):
         raise NotImplementedError(
             f"linalg.norm: ord={ord!r} is not supported yet; ord=None, 'fro' (matrices) "
-            "and 2 (vectors) are")
-    return (x,), {"axis": axis_tuple(axis), "keepdims": keepdims}
+            "and 1, 2 (vectors) are")
+    return (x,), {"ord": ord, "axis": axis_tuple(axis), "keepdims": keepdims}
 
 
 def _npx_shape(src, codes):
