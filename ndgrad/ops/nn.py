@@ -23,6 +23,7 @@ from ndgrad.ops import reduce as rd
 from ndgrad.ops import shape as sh
 from ndgrad.ops.creation import zeros_like
 from ndgrad.ops.linalg import tensordot
+from ndgrad.ops.special import erf
 from ndgrad.ops.registry import GradTest, defop
 
 
@@ -308,12 +309,16 @@ Activation = defop("Activation", _activation, (_activation_vjp,), nd=("Activatio
                    save_output=True, test=GradTest("custom", avoid=(0.0,)))
 
 _SELU_SCALE, _SELU_ALPHA = 1.0507009873554805, 1.6732632423543772
-_erf = np.frompyfunc(math.erf, 1, 1)
 
 
 def _normal_cdf(x):
-    erf = np.asarray(_erf(x / math.sqrt(2.0)), dtype=np.float64)
-    return (0.5 * (1.0 + erf)).astype(x.dtype)
+    """Phi(x), with ndgrad's erf (so that it is differentiable again)."""
+    return 0.5 * (1 + erf(x * (1 / math.sqrt(2.0))))
+
+
+def _phi(x):
+    """The normal density: Phi's derivative."""
+    return ew.exp(-0.5 * ew.square(x)) * (1 / math.sqrt(2 * math.pi))
 
 
 def _channel(gamma, ndim):
@@ -339,7 +344,7 @@ def _leaky_relu(data, gamma=None, act_type="leaky", slope=0.25):
         return (_SELU_SCALE * np.where(data > 0, data, _SELU_ALPHA * np.expm1(neg))
                 ).astype(data.dtype)
     if act_type == "gelu":
-        return data * _normal_cdf(data)
+        return (data * _normal_cdf(data)).astype(data.dtype)
     if act_type == "prelu":
         if gamma is None or data.ndim < 2:
             raise ValueError(f"LeakyReLU: act_type='prelu' needs gamma and data of at "
@@ -349,25 +354,10 @@ def _leaky_relu(data, gamma=None, act_type="leaky", slope=0.25):
                      f"'prelu', not {act_type!r}")
 
 
-def _gelu_grad(g, x):
-    """g * (Phi(x) + x phi(x)): the backward of gelu."""
-    return g * (_normal_cdf(x) + x * np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi))
-
-
-def _phi(x):
-    return ew.exp(-0.5 * ew.square(x)) * (1 / math.sqrt(2 * math.pi))
-
-
-gelu_grad = defop("_gelu_grad", _gelu_grad,
-                  (lambda g, ans, gy, x: gelu_grad(g, x),
-                   lambda g, ans, gy, x: g * gy * _phi(x) * (2 - ew.square(x))),
-                  inputs=("g", "x"), doc=_gelu_grad.__doc__, test=GradTest("broadcast"))
-
-
 def _leaky_relu_vjp(g, ans, x, gamma=None, act_type="leaky", slope=0.25):
     pos = ew.greater(x, 0.0, dtype=x.dtype)
     if act_type == "gelu":
-        return gelu_grad(g, x)
+        return g * (_normal_cdf(x) + x * _phi(x))
     if act_type == "leaky":
         return g * (slope + (1 - slope) * pos)
     if act_type == "prelu":
