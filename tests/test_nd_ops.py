@@ -559,6 +559,19 @@ def test_context_conveniences():
     assert x.astype("float64", copy=False) is not x
 
 
+def test_out_argument_and_ctx():
+    import ndgrad
+    c = nd.zeros((2,))
+    assert nd.elemwise_add(nd.ones(2), nd.ones(2), out=c) is c
+    assert c.asnumpy().tolist() == [2., 2.]
+    with pytest.raises(ValueError, match="elemwise_add"):
+        nd.elemwise_add(nd.ones(2), nd.ones(3), out=c)
+    assert c.asnumpy().tolist() == [2., 2.]
+    assert nd.random.exponential(2, shape=(2,), ctx=ndgrad.cpu()).shape == (2,)
+    with pytest.raises(ValueError, match="CPU only"):
+        nd.random.poisson(2, shape=2, ctx=ndgrad.gpu())
+
+
 def test_special_functions_are_accurate_in_float64():
     import math
     xs = np.linspace(-4, 4, 81)
