@@ -348,6 +348,9 @@ def test_operators_and_elementwise_functions():
                                 rtol=3e-7)
     assert repr(np.maximum(np.array([1., 5]), np.array([3., 2]))) == "array([3., 5.])"
     assert repr(np.sqrt(np.array([4.]))) == "array([2.])"
+    halves = np.array([0.5, 1.5, 2.5, -0.5, -1.5])
+    assert repr(np.round(halves)) == "array([ 0.,  2.,  2.,  0., -2.])"   # to even
+    assert repr(halves.round()) == repr(np.around(halves))
 
 
 def test_random_sizes_and_seed():

@@ -35,4 +35,5 @@ def broadcast_arrays(*arrays):
 # NumPy's ndarray methods that are calls of the namespace's functions.
 add_methods(ndarray, globals(), (
     "sum", "mean", "prod", "max", "min", "std", "var", "cumsum", "argmax", "argmin", "all",
-    "any", "clip", "swapaxes", "squeeze", "ravel", "repeat", "dot", "sort", "argsort"))
+    "any", "clip", "swapaxes", "squeeze", "ravel", "repeat", "dot", "sort", "argsort",
+    "round"))

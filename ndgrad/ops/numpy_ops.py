@@ -7,6 +7,7 @@ import numpy as np
 
 from ndgrad import random as _random
 from ndgrad.ops import np_conventions as npc
+from ndgrad.ops.elementwise import _zero_grad
 from ndgrad.ops.reduce import _count, _spread, mean
 from ndgrad.ops.registry import GradTest, defop
 from ndgrad.ops.shape import broadcast_to, concat, expand_dims, getitem, reshape, transpose
@@ -223,6 +224,19 @@ def _np_pad(array, pad_width, mode="constant", constant_values=0):
 # nd's pad (MXNet's 4-d / 5-d image padding) is another op: this is NumPy's, any rank.
 pad = defop("np_pad", _pad, (_pad_vjp,), save_inputs=False, np=("pad",), np_args=_np_pad,
             doc=_pad.__doc__, test=_CUSTOM)
+
+
+# ---- rounding -------------------------------------------------------------------------
+
+def _round(data, decimals=0):
+    """Round to ``decimals`` decimals, halves to even (NumPy's round; nd's round
+    rounds halves away from zero). Its gradient is zero."""
+    return np.round(data, decimals) + 0  # -0.0 becomes 0.0, as MXNet prints it
+
+
+round_ = defop("np_round", _round, (_zero_grad,),
+               np=("round", "around"), doc=_round.__doc__,
+               test=GradTest("elementwise", avoid=(-1.5, -0.5, 0.5, 1.5)))
 
 
 # ---- reductions without a gradient -------------------------------------------------------
