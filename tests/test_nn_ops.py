@@ -273,6 +273,15 @@ def test_softmax_methods():
                                       getattr(nd, name)(x, axis=0).asnumpy())
 
 
+def test_softmax_output_label_smoothing_as_mxnet():
+    x = nd.array([[1, 2, 3, 4], [2, 1, 0, 5]])
+    grads = _grads(nd, autograd, lambda x: nd.SoftmaxOutput(x, nd.array([1, 3]),
+                                                            smooth_alpha=0.1), x)[1]
+    np.testing.assert_allclose(grads.asnumpy(), [  # MXNet 1.9.1
+        [-0.00127473, -0.81285566, 0.2035495, 0.6105809],
+        [0.01298708, -0.01629301, -0.02706455, 0.03037045]], rtol=1e-5, atol=2e-7)
+
+
 def test_selu_gradient_is_exact_where_mxnet_scales_twice():
     # MXNet 1.9.1 gives lambda * y + lambda * alpha below 0 (0.1608588 at x = -2); the
     # derivative of selu there is y + lambda * alpha = lambda * alpha * exp(x).
@@ -458,6 +467,8 @@ def test_errors_name_the_op_and_shapes(call, message):
 def test_unsupported_modes_say_so():
     with pytest.raises(NotImplementedError, match="rrelu"):
         nd.LeakyReLU(nd.ones(2), act_type="rrelu")
+    with pytest.raises(NotImplementedError, match="out_grad"):
+        nd.SoftmaxOutput(nd.ones((1, 2)), nd.zeros(1), out_grad=True)
     with pytest.raises(NotImplementedError, match="lp"):
         nd.Pooling(nd.ones((1, 1, 2, 2)), kernel=(2, 2), pool_type="lp")
 

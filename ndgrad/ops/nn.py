@@ -122,13 +122,15 @@ log_softmax = defop("log_softmax", _log_softmax, (_log_softmax_vjp,), nd=("log_s
 # ---- SoftmaxOutput: softmax forward, (softmax - one_hot(label)) backward ----------
 
 def _softmax_output(data, label, grad_scale=1.0, ignore_label=-1.0, multi_output=False,
-                    use_ignore=False, preserve_shape=False, normalization="null"):
+                    use_ignore=False, preserve_shape=False, normalization="null",
+                    smooth_alpha=0.0):
     """Softmax (over axis 1 with ``multi_output``, the last axis with ``preserve_shape``,
     else over all but the first axis) whose backward pass ignores the head gradient and
     gives ``(softmax - one_hot(label)) * grad_scale / norm``, MXNet's cross-entropy
     training output. ``normalization``: 'null' (norm 1, or the number of positions per
     sample with multi_output), 'batch' (all positions), 'valid' (non-ignored labels).
-    The label gets no gradient.
+    ``smooth_alpha`` smooths the one-hot target: 1 - alpha at the label, alpha / (C - 1)
+    elsewhere. The label gets no gradient.
 
         >>> x = nd.array([[1, 2, 3]]); x.attach_grad()
         >>> with autograd.record():
@@ -163,9 +165,9 @@ def _label_layout(shape, label_shape, multi_output, preserve_shape):
 
 
 def _label_positions(shape, label, multi_output, preserve_shape, ignore_label,
-                     use_ignore):
-    """The one-hot of ``label`` in the output's layout, and the mask of counted
-    positions (broadcastable to the output)."""
+                     use_ignore, smooth_alpha=0.0):
+    """The target (the one-hot of ``label``, smoothed by ``smooth_alpha``) in the
+    output's layout, and the mask of counted positions (broadcastable to the output)."""
     label = np.asarray(label)
     axis, flat, first_only = _label_layout(shape, label.shape, multi_output,
                                            preserve_shape)
@@ -178,18 +180,19 @@ def _label_positions(shape, label, multi_output, preserve_shape, ignore_label,
                           else np.ones(label.shape, bool), axis)
     if flat != tuple(shape):
         keep = keep.reshape((shape[0],) + (1,) * (len(shape) - 1))
-    return onehot.reshape(shape), keep
+    off = smooth_alpha / max(flat[axis] - 1, 1)
+    return np.where(onehot, 1 - smooth_alpha, off).reshape(shape), keep
 
 
 def _softmax_output_grad(ans, label, grad_scale=1.0, ignore_label=-1.0,
                          multi_output=False, use_ignore=False, preserve_shape=False,
-                         normalization="null"):
+                         normalization="null", smooth_alpha=0.0):
     """SoftmaxOutput's backward given its output: (ans - one_hot(label)) scaled."""
-    onehot, keep = _label_positions(ans.shape, label, multi_output, preserve_shape,
-                                    ignore_label, use_ignore)
+    target, keep = _label_positions(ans.shape, label, multi_output, preserve_shape,
+                                    ignore_label, use_ignore, smooth_alpha)
     factor = _softmax_output_factor(ans.shape, keep, grad_scale, multi_output,
                                     normalization)
-    return np.where(keep, (ans - onehot) * factor, 0).astype(ans.dtype)
+    return np.where(keep, (ans - target) * factor, 0).astype(ans.dtype)
 
 
 def _softmax_output_factor(shape, keep, grad_scale, multi_output, normalization):
@@ -206,7 +209,7 @@ def _softmax_output_factor(shape, keep, grad_scale, multi_output, normalization)
 
 def _softmax_output_grad_vjp(g, ans, y, label, grad_scale=1.0, ignore_label=-1.0,
                              multi_output=False, use_ignore=False, preserve_shape=False,
-                             normalization="null"):
+                             normalization="null", smooth_alpha=0.0):
     # Linear in y: the same mask and factor, applied to g.
     _, keep = _label_positions(y.shape, _raw(label), multi_output, preserve_shape,
                                ignore_label, use_ignore)
@@ -223,13 +226,13 @@ softmax_output_grad = defop(
 def _nd_softmax_output(data, label, grad_scale=1.0, ignore_label=-1.0,
                        multi_output=False, use_ignore=False, preserve_shape=False,
                        normalization="null", out_grad=False, smooth_alpha=0.0):
-    if out_grad or smooth_alpha:
-        raise NotImplementedError("SoftmaxOutput: out_grad and smooth_alpha are not "
-                                  "supported")
+    if out_grad:
+        raise NotImplementedError("SoftmaxOutput: out_grad=True is not supported")
     _label_layout(data.shape, label.shape, multi_output, preserve_shape)
     return (data, label), dict(grad_scale=grad_scale, ignore_label=ignore_label,
                                multi_output=multi_output, use_ignore=use_ignore,
-                               preserve_shape=preserve_shape, normalization=normalization)
+                               preserve_shape=preserve_shape, normalization=normalization,
+                               smooth_alpha=smooth_alpha)
 
 
 # Not a Jacobian (the head gradient is ignored, by MXNet's design), so its gradient is

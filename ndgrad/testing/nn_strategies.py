@@ -37,7 +37,8 @@ def _softmax_output_grad(draw):
     kwargs = {"multi_output": layout == "multi", "preserve_shape": layout == "preserve",
               "normalization": draw(st.sampled_from(["null", "batch", "valid"])),
               "grad_scale": draw(st.sampled_from([1.0, 0.5])),
-              "use_ignore": draw(st.booleans()), "ignore_label": 1.0}
+              "use_ignore": draw(st.booleans()), "ignore_label": 1.0,
+              "smooth_alpha": draw(st.sampled_from([0.0, 0.1]))}
     shapes = {"flat": [(n, classes), (n,)], "multi": [(n, classes, s), (n, s)],
               "preserve": [(n, s, classes), (n, s)]}[layout]
     return shapes, kwargs
