@@ -290,6 +290,15 @@ def test_linalg_values_and_gradients():
     onp.testing.assert_allclose(got[0], [[2.98, -2.02], [-1.06, 3.94]], rtol=1e-6)
 
 
+def test_several_outputs_are_lists_but_decompositions_tuples():
+    a = np.array([[2., 1], [1, 3]])
+    assert [type(f(a)) for f in (np.linalg.qr, np.linalg.eigh, np.linalg.svd,
+                                 np.linalg.slogdet)] == [tuple, tuple, tuple, list]
+    assert type(np.array_split(np.arange(4), 2)) is list
+    assert type(npx.topk(np.arange(4.), k=2, ret_typ="both")) is list
+    assert repr(np.linalg.slogdet(a)) == "[array(1.), array(1.609438)]"
+
+
 def test_shape_functions():
     assert np.squeeze(np.ones((1, 2, 1))).shape == (2,)
     assert np.swapaxes(np.ones((1, 2, 3)), 0, 2).shape == (3, 2, 1)
@@ -309,7 +318,7 @@ def test_shape_functions():
     assert repr(np.diag(np.array([1., 2.]))) == "array([[1., 0.],\n       [0., 2.]])"
     assert repr(np.diag(np.arange(9).reshape(3, 3))) == "array([0., 4., 8.])"
     assert repr(np.split(np.arange(6), [1, 4])) == \
-        "(array([0.]), array([1., 2., 3.]), array([4., 5.]))"   # MXNet: a list
+        "[array([0.]), array([1., 2., 3.]), array([4., 5.])]"
     assert repr(np.tril(np.ones((3, 3)))) == \
         "array([[1., 0., 0.],\n       [1., 1., 0.],\n       [1., 1., 1.]])"
     assert repr(np.pad(np.ones((1, 2)), ((1, 1), (1, 1)))) == \

@@ -22,6 +22,19 @@ from ndgrad.numpy._ndarray import ndarray
 populate(globals(), {"linalg": linalg, "random": random}, ndarray, "np")
 
 
+def _tuple_result(fn):
+    def function(*args, **kwargs):
+        return tuple(fn(*args, **kwargs))
+    function.__name__, function.__doc__ = fn.__name__, fn.__doc__
+    function.__signature__ = fn.__signature__
+    return function
+
+
+# Several outputs come as a list, except from these (tuples in MXNet, as in NumPy).
+for _name in ("qr", "eigh", "svd"):
+    setattr(linalg, _name, _tuple_result(getattr(linalg, _name)))
+
+
 def broadcast_arrays(*arrays):
     """The arrays broadcast against each other, as a list.
 

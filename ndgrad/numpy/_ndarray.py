@@ -113,8 +113,8 @@ class ndarray(ArrayBase):
 
     @classmethod
     def _finish(cls, result):
-        if isinstance(result, (tuple, list)):
-            return type(result)(cls._finish(r) for r in result)
+        if isinstance(result, (tuple, list)):  # several outputs: a list, as in MXNet
+            return [cls._finish(r) for r in result]
         if not isinstance(result, _engine.Array):
             result = cls._wrap(np.asarray(result))
         return result
