@@ -469,6 +469,9 @@ def test_unsupported_modes_say_so():
         nd.LeakyReLU(nd.ones(2), act_type="rrelu")
     with pytest.raises(NotImplementedError, match="out_grad"):
         nd.SoftmaxOutput(nd.ones((1, 2)), nd.zeros(1), out_grad=True)
+    with pytest.raises(NotImplementedError, match="layout='NHWC' is not supported"):
+        nd.Convolution(nd.ones((1, 3, 3, 1)), nd.ones((1, 1, 2, 2)), kernel=(2, 2),
+                       num_filter=1, no_bias=True, layout="NHWC")
     with pytest.raises(NotImplementedError, match="lp"):
         nd.Pooling(nd.ones((1, 1, 2, 2)), kernel=(2, 2), pool_type="lp")
 

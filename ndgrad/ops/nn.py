@@ -624,12 +624,17 @@ def _with_bias(op, data, weight, bias, no_bias):
     return data, weight, bias
 
 
-def _window_args(op, data, kernel, stride, dilate, pad):
+_LAYOUTS = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
+
+
+def _window_args(op, data, kernel, stride, dilate, pad, layout=None):
     n = len(kernel)
+    if layout is not None and layout != _LAYOUTS.get(n):
+        raise NotImplementedError(f"{op}: layout={layout!r} is not supported; data must "
+                                  f"be {_LAYOUTS.get(n, 'NC + spatial axes')}")
     if data.ndim != n + 2:
-        layout = {1: "NCW", 2: "NCHW", 3: "NCDHW"}.get(n, "?")
         raise ValueError(f"{op}: a {n}-d kernel {kernel} needs {n + 2}-d data "
-                         f"({layout}), but data has shape {data.shape}")
+                         f"({_LAYOUTS.get(n, '?')}), but data has shape {data.shape}")
     stride = _tuple(stride, n, "stride", op) or (1,) * n
     dilate = _tuple(dilate, n, "dilate", op) or (1,) * n
     pad = _tuple(pad, n, "pad", op) or (0,) * n
@@ -640,7 +645,8 @@ def _nd_convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), 
                     num_filter=None, num_group=1, workspace=1024, no_bias=False,
                     cudnn_tune=None, cudnn_off=False, layout=None):
     kernel = _kernel(kernel, "Convolution")
-    stride, dilate, pad = _window_args("Convolution", data, kernel, stride, dilate, pad)
+    stride, dilate, pad = _window_args("Convolution", data, kernel, stride, dilate, pad,
+                                       layout)
     want = (num_filter or weight.shape[0], data.shape[1] // num_group) + kernel
     if data.shape[1] % num_group or weight.shape != want:
         raise ValueError(f"Convolution: weight has shape {weight.shape}, expected {want} "
@@ -685,7 +691,8 @@ def _nd_deconvolution(data, weight, bias=None, kernel=None, stride=(), dilate=()
                       layout=None):
     kernel = _kernel(kernel, "Deconvolution")
     n = len(kernel)
-    stride, dilate, pad = _window_args("Deconvolution", data, kernel, stride, dilate, pad)
+    stride, dilate, pad = _window_args("Deconvolution", data, kernel, stride, dilate, pad,
+                                       layout)
     adj = _tuple(adj, n, "adj", "Deconvolution") or (0,) * n
     narrow = (num_filter or weight.shape[1] * num_group) // num_group
     want = (data.shape[1], narrow) + kernel
@@ -820,7 +827,7 @@ def _nd_pooling(data, kernel=(), pool_type="max", global_pool=False, cudnn_off=F
     if global_pool:
         kernel, stride, pad = tuple(data.shape[2:]), (), ()
     kernel = _kernel(kernel, "Pooling")
-    stride, _, pad = _window_args("Pooling", data, kernel, stride, (), pad)
+    stride, _, pad = _window_args("Pooling", data, kernel, stride, (), pad, layout)
     if any(n + 2 * p < k for n, p, k in zip(data.shape[2:], pad, kernel)):
         raise ValueError(f"Pooling: kernel {kernel} is larger than the padded data of "
                          f"shape {data.shape} (pad {pad})")
