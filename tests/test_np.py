@@ -89,6 +89,8 @@ def test_float32_by_default_and_dtype_is_a_numpy_dtype():
     (lambda: np.array([1, 2], dtype="int32") ** 2, "int32"),
     (lambda: np.array([1, 2], dtype="int32").mean(), "float32"),
     (lambda: (np.arange(4) > 1).sum(), "int64"),
+    (lambda: np.array([1, 2], dtype="int32").sum(), "int32"),
+    (lambda: np.array([1, 2], dtype="int8").sum(), "int8"),
     (lambda: np.argmax(np.array([1, 3, 2])), "int64"),
     (lambda: np.array([1, 2], dtype="int32") == 1.0, "bool"),
     (lambda: np.random.randint(0, 3, size=(2,)), "int64"),

@@ -30,7 +30,10 @@ def _count(x, axis):
 
 def _sum(data, axis=None, keepdims=False):
     """Sum over ``axis`` (all axes by default)."""
-    return np.sum(data, axis=axis, keepdims=keepdims)
+    # Integers keep their dtype, as in MXNet (NumPy widens int32 to int64); bools count
+    # in int64.
+    dtype = data.dtype if data.dtype.kind in "iu" else None
+    return np.sum(data, axis=axis, keepdims=keepdims, dtype=dtype)
 
 
 def _mean(data, axis=None, keepdims=False):
