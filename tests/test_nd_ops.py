@@ -177,6 +177,8 @@ FORWARD = [
     ("SequenceMask", lambda: nd.SequenceMask(nd.ones((3, 2, 2)), nd.array([1, 2]),
                                              use_sequence_length=True, value=-1),
      [[[1., 1], [1, 1]], [[-1, -1], [1, 1]], [[-1, -1], [-1, -1]]]),
+    ("SequenceMask unused", lambda: nd.SequenceMask(nd.ones((3, 2))),
+     [[1., 1], [1, 1], [1, 1]]),
     ("SequenceMask axis 1", lambda: nd.SequenceMask(nd.ones((2, 3)), nd.array([1, 2]),
                                                     use_sequence_length=True, axis=1),
      [[1., 0, 0], [1, 1, 0]]),
@@ -483,6 +485,8 @@ ERRORS = [
                                                use_sequence_length=True), ValueError,
      r"\(2, 3\)"),
     ("getitem", lambda a: a[2], IndexError, "out of bounds"),
+    ("SequenceMask", lambda a: nd.SequenceMask(a, nd.array([1, 2, 1])), ValueError,
+     "use_sequence_length"),
     ("concat", lambda a: nd.concat(a, a, num_args=3), ValueError, "num_args=3"),
 ]
 

@@ -158,7 +158,8 @@ abs = _unary("abs", np.abs, lambda g, ans, x: g * sign(x), "Absolute value, elem
 # ---- more unary math (MXNet's names; `np_names=()` where NumPy has no such function) --
 def _rounding(name, fwd, doc, avoid, np_names=None):
     summary, _, example = doc.partition("\n\n")
-    doc = summary + " Its gradient is zero, as in MXNet." + ("\n\n" + example if example else "")
+    doc = summary + " Its gradient is zero, as in MXNet."
+    doc += "\n\n" + example if example else ""
     return _unary(name, fwd, _zero_grad, doc, avoid=avoid, np_names=np_names)
 
 
@@ -206,13 +207,15 @@ rsqrt = _unary("rsqrt", lambda x: 1 / np.sqrt(x), lambda g, ans, x: -0.5 * g * a
 def _in_float64(fn):
     # NumPy's float32 cbrt is off by an ulp on exact cubes (cbrt(27) = 2.9999998);
     # MXNet's is exact.
-    return lambda x: fn(np.asarray(x, dtype=np.float64)).astype(np.result_type(x, np.float32))
+    return lambda x: fn(np.asarray(x, dtype=np.float64)).astype(
+        np.result_type(x, np.float32))
 
 
 cbrt = _unary("cbrt", _in_float64(np.cbrt), lambda g, ans, x: g / (3 * square(ans)),
               "Cube root, elementwise.\n\n    >>> nd.cbrt(nd.array([-8, 27]))\n"
               "    [-2.  3.]", avoid=(0.0,), save_inputs=False, save_output=True)
-rcbrt = _unary("rcbrt", _in_float64(lambda x: 1 / np.cbrt(x)), lambda g, ans, x: -g * ans / (3 * x),
+rcbrt = _unary("rcbrt", _in_float64(lambda x: 1 / np.cbrt(x)),
+               lambda g, ans, x: -g * ans / (3 * x),
                "1 / cbrt(x), elementwise.", avoid=(0.0,), np_names=(), save_output=True)
 tan = _unary("tan", np.tan, lambda g, ans, x: g * (1 + square(ans)), "Tangent.",
              domain=(-1.2, 1.2), save_inputs=False, save_output=True)

@@ -404,6 +404,9 @@ def _sequence_mask(data, sequence_length=None, use_sequence_length=False, value=
          [0. 0.]]
     """
     if not use_sequence_length:
+        if sequence_length is not None:  # as MXNet: the lengths are an input only then
+            raise ValueError("SequenceMask: sequence_length given without "
+                             "use_sequence_length=True")
         return data.copy()
     return np.where(_step_mask(data.shape, sequence_length, axis), data,
                     value).astype(data.dtype)

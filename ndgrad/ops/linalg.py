@@ -96,8 +96,8 @@ def _matmul(lhs, rhs, transpose_a=False, transpose_b=False, alpha=1.0):
     """
     a, b = _mT(lhs, transpose_a), _mT(rhs, transpose_b)
     if a.ndim < 2 or a.shape[:-2] != b.shape[:-2] or a.shape[-1] != b.shape[-2]:
-        raise ValueError(f"shapes {lhs.shape} and {rhs.shape} do not multiply as batches of "
-                         f"matrices (transpose_a={transpose_a}, transpose_b={transpose_b})")
+        raise ValueError(f"shapes {lhs.shape} and {rhs.shape} do not multiply as batches "
+                         f"of matrices (transpose_a={transpose_a}, transpose_b={transpose_b})")
     out = np.matmul(a, b)
     return out if alpha == 1.0 else out * alpha
 

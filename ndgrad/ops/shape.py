@@ -259,7 +259,8 @@ def _nd_reshape_like(lhs, rhs):
 
 def _nd_swapaxes(data, dim1=0, dim2=0):
     axes = list(range(data.ndim))
-    a, b = _check_axis("swapaxes", dim1, data.ndim), _check_axis("swapaxes", dim2, data.ndim)
+    a = _check_axis("swapaxes", dim1, data.ndim)
+    b = _check_axis("swapaxes", dim2, data.ndim)
     axes[a], axes[b] = axes[b], axes[a]
     return (data,), {"axes": tuple(axes)}
 
@@ -376,7 +377,8 @@ def _concat(*data, dim=1, num_args=None):
 def _concat_vjp(g, ans, *xs, argnum, dim=1, num_args=None):
     ax = dim % xs[0].ndim
     start = int(np.sum([x.shape[ax] for x in xs[:argnum]]))
-    return getitem(g, index=(slice(None),) * ax + (slice(start, start + xs[argnum].shape[ax]),))
+    part = slice(start, start + xs[argnum].shape[ax])
+    return getitem(g, index=(slice(None),) * ax + (part,))
 
 
 def _stack(*data, axis=0, num_args=None):

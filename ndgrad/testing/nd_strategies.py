@@ -272,5 +272,6 @@ SAMPLERS = {
     "split": _split, "pad": _pad, "SequenceMask": _sequence_mask,
     "elemwise_add": lambda: _same_shapes(2), "elemwise_sub": lambda: _same_shapes(2),
     "elemwise_mul": lambda: _same_shapes(2), "elemwise_div": lambda: _same_shapes(2),
-    "add_n": _same_shapes, "mod": _mod, "batch_dot": lambda: _matmul(1), "linalg_gemm2": _matmul,
+    "add_n": _same_shapes, "mod": _mod, "batch_dot": lambda: _matmul(1),
+    "linalg_gemm2": _matmul,
 }
