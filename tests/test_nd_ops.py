@@ -258,6 +258,9 @@ def test_dtypes_match_mxnet():
     i32 = nd.array([1, 2], dtype="int32")
     assert i32.max().dtype == np.int32 and i32.prod().dtype == np.int32
     assert i32.argmax().dtype == np.int32  # argmax: in the input's dtype
+    mean = nd.array([1, 2, 4], dtype="int32").mean()
+    assert mean.dtype == np.int32 and mean.asnumpy().tolist() == [2]
+    assert nd.array([1, 2, 3], dtype="int32").sum().dtype == np.int32
     assert nd.topk(nd.array([[3, 1, 2]]), k=2, dtype="int32").dtype == np.int32
     assert (nd.array([3, 4], dtype="int32") % 0).asnumpy().tolist() == [0, 0]
     assert nd.one_hot(nd.array([1]), 3, on_value=5, off_value=-1,

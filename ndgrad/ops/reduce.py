@@ -36,9 +36,10 @@ def _sum(data, axis=None, keepdims=False):
     return np.sum(data, axis=axis, keepdims=keepdims, dtype=dtype)
 
 
-def _mean(data, axis=None, keepdims=False):
-    """Arithmetic mean over ``axis`` (all axes by default)."""
-    return np.mean(data, axis=axis, keepdims=keepdims)
+def _mean(data, axis=None, keepdims=False, dtype=None):
+    """Arithmetic mean over ``axis`` (all axes by default), in ``dtype`` if given (nd
+    keeps an integer array's dtype, as MXNet: the mean of int32 [1, 2, 4] is [2])."""
+    return np.mean(data, axis=axis, keepdims=keepdims, dtype=dtype)
 
 
 def _norm(data, ord=2, axis=None, keepdims=False):
@@ -92,9 +93,17 @@ def _nd_norm(data, ord=2, axis=None, keepdims=False):
 sum = defop("sum", _sum, (lambda g, ans, x, axis=None, keepdims=False: _spread(g, x, axis),),
             nd=("sum",), nd_args=_nd_axes, np=("sum",), doc=_sum.__doc__, save_inputs=False,
             test=_REDUCE)
+def _nd_mean(data, axis=None, keepdims=False, exclude=False):
+    args, kwargs = _nd_axes(data, axis, keepdims, exclude)
+    if np.dtype(data.dtype).kind in "iu":
+        kwargs["dtype"] = np.dtype(data.dtype)
+    return args, kwargs
+
+
 mean = defop("mean", _mean,
-             (lambda g, ans, x, axis=None, keepdims=False: _spread(g, x, axis) / _count(x, axis),),
-             nd=("mean",), nd_args=_nd_axes, np=("mean",), doc=_mean.__doc__,
+             (lambda g, ans, x, axis=None, keepdims=False, dtype=None:
+              _spread(g, x, axis) / _count(x, axis),),
+             nd=("mean",), nd_args=_nd_mean, np=("mean",), doc=_mean.__doc__,
              save_inputs=False,
              test=_REDUCE)
 norm = defop("norm", _norm, (_norm_vjp,), nd=("norm",), nd_args=_nd_norm,
