@@ -35,7 +35,7 @@ def _signature(spec, adapter):
     return inspect.Signature(params)
 
 
-def make_function(spec, name, cls, adapter):
+def make_function(spec, name, cls, adapter, doc=None):
     op, inputs = spec.op, spec.inputs
     title = name  # the MXNet-style `name=` argument below shadows `name`
 
@@ -57,7 +57,7 @@ def make_function(spec, name, cls, adapter):
         return out
 
     function.__name__ = function.__qualname__ = name
-    function.__doc__ = spec.doc
+    function.__doc__ = doc or spec.doc
     function.__signature__ = _signature(spec, adapter)
     return function
 
@@ -72,7 +72,10 @@ def populate(namespace, submodules, cls, flavour="nd"):
             module, _, name = full.rpartition(".")
             target = vars(submodules[module]) if module else namespace
             adapter = adapters.get(full) if isinstance(adapters, dict) else adapters
-            fn = make_function(spec, name, cls, adapter)
+            # An np / npx adapter documents the NumPy-style function it makes; nd
+            # adapters only describe MXNet's argument conventions.
+            doc = adapter.__doc__ if adapter is not None and flavour != "nd" else None
+            fn = make_function(spec, name, cls, adapter, doc)
             fn.__module__ = target["__name__"]
             target[name] = fn
             target.setdefault("__all__", []).append(name)

@@ -44,8 +44,12 @@ def normalize_axis(axis, ndim, what):
 # Each takes NumPy's (or MXNet np's) arguments and returns the op's (args, kwargs).
 
 def array(object, dtype=None, copy=True):
-    """Lists and scalars make default-float arrays (as in MXNet); NumPy and ndgrad
-    arrays keep their dtype."""
+    """An array from a (nested) list, a scalar, or a NumPy or ndgrad array. Lists and
+    scalars make default-float arrays (as in MXNet); arrays keep their dtype.
+
+        >>> np.array([1, 2])
+        array([1., 2.])
+    """
     if dtype is None and not hasattr(object, "dtype"):
         dtype = default_float()
     return (object,), {"dtype": dtype}
@@ -102,6 +106,11 @@ def ravel(a, order="C"):
 
 
 def squeeze(a, axis=None):
+    """Remove axes of length one (all of them, or those in ``axis``).
+
+        >>> np.squeeze(np.ones((1, 2, 1))).shape
+        (2,)
+    """
     if axis is None:
         axes = {i for i, d in enumerate(a.shape) if d == 1}
     else:
@@ -114,6 +123,11 @@ def squeeze(a, axis=None):
 
 
 def swapaxes(a, axis1, axis2):
+    """Exchange two axes.
+
+        >>> np.swapaxes(np.ones((1, 2, 3)), 0, 2).shape
+        (3, 2, 1)
+    """
     axes = list(range(a.ndim))
     i, j = (normalize_axis(x, a.ndim, "swapaxes") for x in (axis1, axis2))
     axes[i], axes[j] = axes[j], axes[i]
@@ -121,6 +135,11 @@ def swapaxes(a, axis1, axis2):
 
 
 def moveaxis(a, source, destination):
+    """Move axes to new positions; the others keep their order.
+
+        >>> np.moveaxis(np.ones((1, 2, 3)), 0, -1).shape
+        (2, 3, 1)
+    """
     src = [source] if np.ndim(source) == 0 else list(source)
     dst = [destination] if np.ndim(destination) == 0 else list(destination)
     src = [normalize_axis(s, a.ndim, "moveaxis") for s in src]
@@ -133,7 +152,11 @@ def moveaxis(a, source, destination):
 
 def dot(a, b):
     """NumPy's dot: the last axis of a with the second-to-last of b (the only one if
-    b is 1-d); a scalar operand multiplies."""
+    b is 1-d); a scalar operand multiplies.
+
+        >>> np.dot(np.ones((2, 3)), np.ones(3))
+        array([3., 3.])
+    """
     if a.ndim == 0 or b.ndim == 0:
         return (a, b), {"axes": 0}
     if b.ndim <= 2 and a.ndim <= 2:
@@ -142,6 +165,11 @@ def dot(a, b):
 
 
 def inner(a, b):
+    """Sum of products over the last axes of a and b.
+
+        >>> np.inner(np.arange(3), np.arange(3))
+        array(5.)
+    """
     if a.ndim == 0 or b.ndim == 0:
         return (a, b), {"axes": 0}
     return (a, b), {"axes": ([a.ndim - 1], [b.ndim - 1])}
@@ -153,20 +181,40 @@ def _flat(x):
 
 
 def outer(a, b):
+    """Every product of an element of a with one of b (both flattened).
+
+        >>> np.outer(np.arange(2), np.arange(3)).shape
+        (2, 3)
+    """
     return (_flat(a), _flat(b)), {"axes": 0}
 
 
 def vdot(a, b):
+    """Sum of products of the flattened a and b.
+
+        >>> np.vdot(np.arange(3), np.arange(3))
+        array(5.)
+    """
     return (_flat(a), _flat(b)), {"axes": 1}
 
 
 def tensordot(a, b, axes=2):
+    """Sum products over the last ``axes`` axes of a and the first of b, or over the
+    axes paired in ``axes = (a_axes, b_axes)``.
+
+        >>> np.tensordot(np.ones((2, 3)), np.ones((3, 2)), axes=1).shape
+        (2, 2)
+    """
     return (a, b), {"axes": axes}
 
 
 def norm(x, ord=None, axis=None, keepdims=False):
     """The 2-norm (of the flattened array, or along ``axis``), the Frobenius norm of
-    matrices and the 1-norm of vectors."""
+    matrices and the 1-norm of vectors.
+
+        >>> np.linalg.norm(np.array([3., 4.]))
+        array(5.)
+    """
     matrix = axis is None and x.ndim == 2 or np.ndim(axis) == 1 and len(axis) == 2
     if ord is None or ord == "fro" and matrix:
         ord = 2
@@ -203,8 +251,13 @@ def _npx_shape(src, codes):
 
 
 def npx_reshape(a, newshape, reverse=False, order="C"):
-    """npx's reshape codes: -1 infers, -2 copies a dimension, -3 drops one of length
-    1, -4 copies the rest, -5 merges two, -6 splits one into the next two values."""
+    """Reshape with npx's codes: -1 infers, -2 copies a dimension, -3 drops one of
+    length 1, -4 copies the rest, -5 merges two, -6 splits one into the next two
+    values; ``reverse`` matches them from the right.
+
+        >>> npx.reshape(np.ones((2, 3, 4)), (-2, -1)).shape
+        (2, 12)
+    """
     codes = (int(newshape),) if np.ndim(newshape) == 0 else tuple(int(c) for c in newshape)
     if reverse:
         shape = tuple(reversed(_npx_shape(tuple(reversed(a.shape)), codes[::-1])))
@@ -214,28 +267,51 @@ def npx_reshape(a, newshape, reverse=False, order="C"):
 
 
 def concatenate(seq, axis=0):
-    """Join along an existing axis; ``axis=None`` joins the flattened arrays."""
+    """Join arrays along an existing axis; ``axis=None`` joins them flattened.
+
+        >>> np.concatenate([np.ones((2, 2)), np.zeros((1, 2))]).shape
+        (3, 2)
+    """
     if axis is None:
         return tuple(_flat(a) for a in seq), {"dim": 0}
     return tuple(seq), {"dim": axis}
 
 
 def vstack(tup):
+    """Join along the first axis, 1-d arrays as rows.
+
+        >>> np.vstack([np.ones(2), np.zeros(2)]).shape
+        (2, 2)
+    """
     from ndgrad.ops.shape import reshape as reshape_op
     rows = tuple(a if a.ndim >= 2 else reshape_op(a, shape=(1, -1)) for a in tup)
     return rows, {"dim": 0}
 
 
 def hstack(tup):
+    """Join along the second axis (the first for 1-d arrays).
+
+        >>> np.hstack([np.ones(2), np.zeros(3)]).shape
+        (5,)
+    """
     return tuple(tup), {"dim": 0 if all(a.ndim == 1 for a in tup) else 1}
 
 
 def stack(arrays, axis=0):
+    """Join arrays of one shape along a new axis.
+
+        >>> np.stack([np.ones(2), np.zeros(2)], axis=1).shape
+        (2, 2)
+    """
     return tuple(arrays), {"axis": axis}
 
 
 def where(condition, x, y):
-    """NumPy's where broadcasts the condition and both branches together."""
+    """Elements of x where ``condition`` holds, else of y, all three broadcast.
+
+        >>> np.where(np.arange(3) > 0, np.arange(3), -1)
+        array([-1.,  1.,  2.])
+    """
     from ndgrad.ops.shape import broadcast_to
     shape = np.broadcast_shapes(np.shape(condition), np.shape(x), np.shape(y))
     grown = [v if np.shape(v) == shape or (k and np.ndim(v) == 0)
@@ -244,7 +320,11 @@ def where(condition, x, y):
 
 
 def flip(m, axis=None):
-    """NumPy's flip as an index: every axis (or those in ``axis``) reversed."""
+    """Reverse the order along every axis (or those in ``axis``); a view.
+
+        >>> np.flip(np.arange(3))
+        array([2., 1., 0.])
+    """
     given = range(m.ndim) if axis is None else (axis,) if np.ndim(axis) == 0 else axis
     axes = {normalize_axis(a, m.ndim, "flip") for a in given}
     return (m,), {"index": tuple(slice(None, None, -1) if d in axes else slice(None)
@@ -252,12 +332,23 @@ def flip(m, axis=None):
 
 
 def take(a, indices, axis=None, mode="raise"):
+    """Elements (``axis`` None: of the flattened array) or slices along ``axis`` at
+    ``indices``.
+
+        >>> np.take(np.arange(6), np.array([1, 4]))
+        array([1., 4.])
+    """
     if axis is None:
         a, axis = _flat(a), 0
     return (a, indices), {"axis": axis, "mode": mode}
 
 
 def argsort(a, axis=-1):
+    """The positions (int64) that sort ``a`` along ``axis``.
+
+        >>> np.argsort(np.array([3., 1, 2]))
+        array([1, 2, 0], dtype=int64)
+    """
     return (a,), {"axis": axis, "dtype": np.int64}
 
 
