@@ -30,7 +30,8 @@ def _binary(name, fwd, vjps, doc, *, domain=((-2.0, 2.0),), distinct=False,
 
 
 add = _binary("add", np.add, (lambda g, ans, a, b: g, lambda g, ans, a, b: g),
-              "Elementwise sum with broadcasting.\n\n    >>> nd.add(nd.array([1, 2]), 1)\n"
+              "Elementwise sum with broadcasting.\n\n"
+              "    >>> nd.add(nd.array([1, 2]), 1)\n"
               "    [2. 3.]", save_inputs=False,
               nd_names=("add", "broadcast_add", "broadcast_plus"))
 subtract = _binary("subtract", np.subtract,
@@ -187,59 +188,81 @@ def _rint(x):
     return np.where(x - low <= 0.5, low, low + 1).astype(low.dtype)
 
 
-floor = _rounding("floor", np.floor, "Largest integer <= x, elementwise.", _INTEGERS)
-ceil = _rounding("ceil", np.ceil, "Smallest integer >= x, elementwise.", _INTEGERS)
-trunc = _rounding("trunc", np.trunc, "x rounded towards zero, elementwise.", _INTEGERS)
-fix = _rounding("fix", np.trunc, "x rounded towards zero, elementwise (as trunc).",
-                _INTEGERS)
+floor = _rounding("floor", np.floor, "Largest integer <= x, elementwise.\n\n"
+                  "    >>> nd.floor(nd.array([-1.5, 1.5]))\n    [-2.  1.]", _INTEGERS)
+ceil = _rounding("ceil", np.ceil, "Smallest integer >= x, elementwise.\n\n"
+                 "    >>> nd.ceil(nd.array([-1.5, 1.5]))\n    [-1.  2.]", _INTEGERS)
+trunc = _rounding("trunc", np.trunc, "x rounded towards zero, elementwise.\n\n"
+                  "    >>> nd.trunc(nd.array([-1.5, 1.5]))\n    [-1.  1.]", _INTEGERS)
+fix = _rounding("fix", np.trunc, "x rounded towards zero, elementwise (as trunc).\n\n"
+                "    >>> nd.fix(nd.array([-1.5, 1.5]))\n    [-1.  1.]", _INTEGERS)
 round = _rounding("round", _round, _round.__doc__, _HALVES, np_names=())
 rint = _rounding("rint", _rint, _rint.__doc__, _HALVES, np_names=())
 
-_LN2, _LN10 = math.log(2.0), math.log(10.0)
-log2 = _unary("log2", np.log2, lambda g, ans, x: g / (x * _LN2), "Base-2 logarithm.",
-              domain=(0.1, 3.0))
-log10 = _unary("log10", np.log10, lambda g, ans, x: g / (x * _LN10),
-               "Base-10 logarithm.", domain=(0.1, 3.0))
-rsqrt = _unary("rsqrt", lambda x: 1 / np.sqrt(x), lambda g, ans, x: -0.5 * g * ans ** 3,
-               "1 / sqrt(x), elementwise.\n\n    >>> nd.rsqrt(nd.array([4, 0.25]))\n"
-               "    [0.5 2. ]", domain=(0.2, 3.0), np_names=(), save_inputs=False,
-               save_output=True)
+
 def _in_float64(fn):
-    # NumPy's float32 cbrt is off by an ulp on exact cubes (cbrt(27) = 2.9999998);
-    # MXNet's is exact.
+    # NumPy's float32 kernels can be an ulp off where MXNet's are exact (cbrt(27) =
+    # 2.9999998, log10(100) = 2.0000002): compute in float64, round once.
     return lambda x: fn(np.asarray(x, dtype=np.float64)).astype(
         np.result_type(x, np.float32))
 
 
-cbrt = _unary("cbrt", _in_float64(np.cbrt), lambda g, ans, x: g / (3 * square(ans)),
-              "Cube root, elementwise.\n\n    >>> nd.cbrt(nd.array([-8, 27]))\n"
-              "    [-2.  3.]", avoid=(0.0,), save_inputs=False, save_output=True)
-rcbrt = _unary("rcbrt", _in_float64(lambda x: 1 / np.cbrt(x)),
-               lambda g, ans, x: -g * ans / (3 * x),
-               "1 / cbrt(x), elementwise.", avoid=(0.0,), np_names=(), save_output=True)
-tan = _unary("tan", np.tan, lambda g, ans, x: g * (1 + square(ans)), "Tangent.",
-             domain=(-1.2, 1.2), save_inputs=False, save_output=True)
-arcsin = _unary("arcsin", np.arcsin, lambda g, ans, x: g / sqrt(1 - square(x)),
-                "Inverse sine, on [-1, 1].", domain=(-0.9, 0.9))
-arccos = _unary("arccos", np.arccos, lambda g, ans, x: -g / sqrt(1 - square(x)),
-                "Inverse cosine, on [-1, 1].", domain=(-0.9, 0.9))
-arctan = _unary("arctan", np.arctan, lambda g, ans, x: g / (1 + square(x)),
-                "Inverse tangent.")
-sinh = _unary("sinh", np.sinh, lambda g, ans, x: g * cosh(x), "Hyperbolic sine.")
-cosh = _unary("cosh", np.cosh, lambda g, ans, x: g * sinh(x), "Hyperbolic cosine.")
-arcsinh = _unary("arcsinh", np.arcsinh, lambda g, ans, x: g / sqrt(square(x) + 1),
-                 "Inverse hyperbolic sine.")
-arccosh = _unary("arccosh", np.arccosh, lambda g, ans, x: g / sqrt(square(x) - 1),
-                 "Inverse hyperbolic cosine, on [1, inf).", domain=(1.2, 3.0))
-arctanh = _unary("arctanh", np.arctanh, lambda g, ans, x: g / (1 - square(x)),
-                 "Inverse hyperbolic tangent, on (-1, 1).", domain=(-0.9, 0.9))
+def _math(name, fn, vjp, doc, call, result, **kwargs):
+    """A unary op over a NumPy function computed in float64, with an example."""
+    return _unary(name, _in_float64(fn), vjp, f"{doc}\n\n    >>> {call}\n    {result}",
+                  **kwargs)
+
+
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
+log2 = _math("log2", np.log2, lambda g, ans, x: g / (x * _LN2), "Base-2 logarithm.",
+             "nd.log2(nd.array([1, 8]))", "[0. 3.]", domain=(0.1, 3.0))
+log10 = _math("log10", np.log10, lambda g, ans, x: g / (x * _LN10), "Base-10 logarithm.",
+              "nd.log10(nd.array([1, 100]))", "[0. 2.]", domain=(0.1, 3.0))
+rsqrt = _unary("rsqrt", lambda x: 1 / np.sqrt(x), lambda g, ans, x: -0.5 * g * ans ** 3,
+               "1 / sqrt(x), elementwise.\n\n    >>> nd.rsqrt(nd.array([4, 0.25]))\n"
+               "    [0.5 2. ]", domain=(0.2, 3.0), np_names=(), save_inputs=False,
+               save_output=True)
+cbrt = _math("cbrt", np.cbrt, lambda g, ans, x: g / (3 * square(ans)),
+             "Cube root, elementwise.", "nd.cbrt(nd.array([-8, 27]))", "[-2.  3.]",
+             avoid=(0.0,), save_inputs=False, save_output=True)
+rcbrt = _math("rcbrt", lambda x: 1 / np.cbrt(x), lambda g, ans, x: -g * ans / (3 * x),
+              "1 / cbrt(x), elementwise.", "nd.rcbrt(nd.array([1, 8]))", "[1.  0.5]",
+              avoid=(0.0,), np_names=(), save_output=True)
+tan = _math("tan", np.tan, lambda g, ans, x: g * (1 + square(ans)), "Tangent.",
+            "nd.tan(nd.array([0, 0.5]))", "[0.        0.5463025]", domain=(-1.2, 1.2),
+            save_inputs=False, save_output=True)
+arcsin = _math("arcsin", np.arcsin, lambda g, ans, x: g / sqrt(1 - square(x)),
+               "Inverse sine, on [-1, 1].", "nd.arcsin(nd.array([0, 1]))",
+               "[0.        1.5707964]", domain=(-0.9, 0.9))
+arccos = _math("arccos", np.arccos, lambda g, ans, x: -g / sqrt(1 - square(x)),
+               "Inverse cosine, on [-1, 1].", "nd.arccos(nd.array([1, 0]))",
+               "[0.        1.5707964]", domain=(-0.9, 0.9))
+arctan = _math("arctan", np.arctan, lambda g, ans, x: g / (1 + square(x)),
+               "Inverse tangent.", "nd.arctan(nd.array([0, 1]))", "[0.        0.7853982]")
+sinh = _math("sinh", np.sinh, lambda g, ans, x: g * cosh(x), "Hyperbolic sine.",
+             "nd.sinh(nd.array([0, 1]))", "[0.        1.1752012]")
+cosh = _math("cosh", np.cosh, lambda g, ans, x: g * sinh(x), "Hyperbolic cosine.",
+             "nd.cosh(nd.array([0, 1]))", "[1.        1.5430807]")
+arcsinh = _math("arcsinh", np.arcsinh, lambda g, ans, x: g / sqrt(square(x) + 1),
+                "Inverse hyperbolic sine.", "nd.arcsinh(nd.array([0, 1]))",
+                "[0.        0.8813736]")
+arccosh = _math("arccosh", np.arccosh, lambda g, ans, x: g / sqrt(square(x) - 1),
+                "Inverse hyperbolic cosine, on [1, inf).", "nd.arccosh(nd.array([1, 2]))",
+                "[0.       1.316958]", domain=(1.2, 3.0))
+arctanh = _math("arctanh", np.arctanh, lambda g, ans, x: g / (1 - square(x)),
+                "Inverse hyperbolic tangent, on (-1, 1).",
+                "nd.arctanh(nd.array([0, 0.5]))", "[0.         0.54930615]",
+                domain=(-0.9, 0.9))
 degrees = _unary("degrees", np.degrees, lambda g, ans, x: g * (180 / math.pi),
-                 "Radians to degrees.", save_inputs=False)
+                 "Radians to degrees.\n\n    >>> nd.degrees(nd.array([0, 3.14159265]))\n"
+                 "    [  0. 180.]", save_inputs=False)
 radians = _unary("radians", np.radians, lambda g, ans, x: g * (math.pi / 180),
-                 "Degrees to radians.", save_inputs=False)
+                 "Degrees to radians.\n\n    >>> nd.radians(nd.array([0, 180]))\n"
+                 "    [0.        3.1415927]", save_inputs=False)
 softsign = _unary("softsign", lambda x: x / (1 + np.abs(x)),
                   lambda g, ans, x: g / square(1 + abs(x)),
-                  "x / (1 + |x|), elementwise.\n\n    >>> nd.softsign(nd.array([-1, 3]))\n"
+                  "x / (1 + |x|), elementwise.\n\n"
+                  "    >>> nd.softsign(nd.array([-1, 3]))\n"
                   "    [-0.5   0.75]", avoid=(0.0,), np_names=())
 
 
