@@ -380,6 +380,28 @@ def test_random_sizes_and_seed():
 
 # ---- npx -----------------------------------------------------------------------------
 
+NP_NAMES = """array asarray zeros ones full empty eye identity arange linspace zeros_like
+    ones_like full_like empty_like dot matmul tensordot einsum inner outer vdot sum mean
+    prod max min std var cumsum argmax argmin all any reshape transpose swapaxes moveaxis
+    expand_dims squeeze concatenate stack vstack hstack split array_split tile repeat flip
+    broadcast_to broadcast_arrays where clip pad diag tril triu round exp log sqrt abs
+    maximum minimum power add subtract multiply divide sin cos tanh""".split()
+NPX_NAMES = """relu sigmoid softmax log_softmax pick one_hot batch_dot batch_flatten
+    fully_connected convolution deconvolution pooling dropout batch_norm layer_norm
+    embedding leaky_relu activation sequence_mask topk reshape gather_nd""".split()
+
+
+def test_namespaces_have_their_functions():
+    # Each is a registry op under its np / npx name (or, for broadcast_arrays and
+    # random.shuffle, a composition of them); a name dropped from a defop fails here.
+    assert [n for n in NP_NAMES if not callable(getattr(np, n, None))] == []
+    assert [n for n in NPX_NAMES if not callable(getattr(npx, n, None))] == []
+    linalg = "norm det inv solve svd cholesky qr eigh slogdet pinv".split()
+    assert [n for n in linalg if not callable(getattr(np.linalg, n, None))] == []
+    rand = "normal uniform randint choice multinomial shuffle permutation rand randn".split()
+    assert [n for n in rand if not callable(getattr(np.random, n, None))] == []
+
+
 def test_npx_mode_switches():
     assert npx.is_np_array()
     npx.reset_np()
