@@ -125,7 +125,7 @@ def softmax_regression():
     return losses, accuracy(net(features), labels)
 
 
-# ---- 4.2 MLP, 4.5 weight decay, 4.6 dropout from scratch --------------------------------
+# ---- 4.2 MLP, 4.5 weight decay, 4.6 dropout from scratch ------------------------------
 
 def relu(X):
     return nd.maximum(X, 0)
@@ -603,7 +603,8 @@ def train_optimizer(trainer_fn, init_states, hyperparams, epochs=4, batch_size=1
                 l = squared_loss(linreg(X, w, b), y).mean()
             l.backward()
             trainer_fn([w, b], states, hyperparams)
-        print('loss: %.4f' % squared_loss(linreg(features, w, b), labels).mean().asscalar())
+        l = squared_loss(linreg(features, w, b), labels).mean()
+        print('loss: %.4f' % l.asscalar())
 
 
 def optimizers():

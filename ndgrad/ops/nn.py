@@ -112,7 +112,8 @@ _AXIS_TEST = GradTest("custom")
 softmax = defop("softmax", _softmax, (_softmax_vjp,), nd=("softmax",), npx=("softmax",),
                 save_inputs=False, save_output=True, test=_AXIS_TEST)
 softmin = defop("softmin", _softmin,
-                (lambda g, ans, x, **kw: -_softmax_vjp(g, ans, x, **kw),), nd=("softmin",),
+                (lambda g, ans, x, **kw: -_softmax_vjp(g, ans, x, **kw),),
+                nd=("softmin",),
                 save_inputs=False, save_output=True, test=_AXIS_TEST)
 log_softmax = defop("log_softmax", _log_softmax, (_log_softmax_vjp,), nd=("log_softmax",),
                     npx=("log_softmax",),
@@ -535,7 +536,8 @@ def _conv(x, w, groups, geo):
     parts = []
     for c, f in zip(_slices(x.shape[1], groups), _slices(w.shape[0], groups)):
         cols = im2col(_channels(x, c, groups), **geo)
-        y = tensordot(_rows(w, f, groups), cols, axes=(list(range(1, 2 + n)), [1] + k_axes))
+        y = tensordot(_rows(w, f, groups), cols,
+                      axes=(list(range(1, 2 + n)), [1] + k_axes))
         parts.append((f, sh.transpose(y, (1, 0) + tuple(range(2, n + 2)))))
     out_shape = (x.shape[0], w.shape[0]) + parts[0][1].shape[2:]
     return _grouped(parts, out_shape, 1)
@@ -619,8 +621,8 @@ def _with_bias(op, data, weight, bias, no_bias):
             raise ValueError(f"{op}: bias is required unless no_bias=True")
         return data, weight
     if no_bias:
-        raise ValueError(f"{op}: a bias was given but no_bias=True"
-                         + (" (Deconvolution's default)" if op == "Deconvolution" else ""))
+        default = " (Deconvolution's default)" if op == "Deconvolution" else ""
+        raise ValueError(f"{op}: a bias was given but no_bias=True{default}")
     return data, weight, bias
 
 
@@ -837,8 +839,8 @@ def _nd_pooling(data, kernel=(), pool_type="max", global_pool=False, cudnn_off=F
 
 
 Pooling = defop("Pooling", _pooling, (_pooling_vjp,), nd=("Pooling",),
-                nd_args=_nd_pooling, npx=("pooling",), npx_args=_nd_pooling, doc=_pooling.__doc__, save_output=False,
-                test=GradTest("custom"))
+                nd_args=_nd_pooling, npx=("pooling",), npx_args=_nd_pooling,
+                doc=_pooling.__doc__, test=GradTest("custom"))
 
 
 # ---- Dropout ----------------------------------------------------------------------

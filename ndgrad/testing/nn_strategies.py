@@ -129,7 +129,8 @@ def _deconvolution(draw):
         size, geo["stride"], geo["pad"], geo["dilate"], geo["kernel"], adj))
     assume(min(out) >= 1)
     n = draw(st.integers(1, 2))
-    shapes = [(n, groups * per_group) + size, (groups * per_group, narrow) + geo["kernel"]]
+    shapes = [(n, groups * per_group) + size,
+              (groups * per_group, narrow) + geo["kernel"]]
     if draw(st.booleans()):
         shapes.append((groups * narrow,))
     return shapes, {**geo, "num_group": groups, "shape": (n, groups * narrow) + out}
