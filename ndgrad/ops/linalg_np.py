@@ -34,11 +34,17 @@ def _scalar_to_matrix(g):
 inv = defop("linalg_inv", np.linalg.inv,
             (lambda g, ans, x: -matmul(_mT(ans), matmul(g, _mT(ans))),),
             np=("linalg.inv",), save_inputs=False, save_output=True,
-            doc="The inverse of a square matrix (of each in a stack).", test=_SQUARE)
+            doc="The inverse of a square matrix (of each in a stack).\n\n"
+                "    >>> np.linalg.inv(np.array([[4., 1], [2, 3]]))\n"
+                "    array([[ 0.3, -0.1],\n           [-0.2,  0.4]])", test=_SQUARE)
 
 
 def _solve(a, b):
-    """x with a @ x = b; b is a vector (b.ndim == 1) or a stack of matrices."""
+    """x with a @ x = b; b is a vector (b.ndim == 1) or a stack of matrices.
+
+        >>> np.linalg.solve(np.array([[2., 0], [0, 4]]), np.array([2., 2]))
+        array([1. , 0.5])
+    """
     if b.ndim == 1:
         return np.linalg.solve(a, b[:, None])[:, 0]
     return np.linalg.solve(a, b)
@@ -60,7 +66,11 @@ solve = defop("linalg_solve", _solve,
 
 
 def _slogdet(data):
-    """(sign, log |det|) of a square matrix (of each in a stack)."""
+    """[sign, log |det|] of a square matrix (of each in a stack).
+
+        >>> np.linalg.slogdet(np.array([[2., 1], [1, 3]]))
+        [array(1.), array(1.609438)]
+    """
     sign, logdet = np.linalg.slogdet(data)
     return np.asarray(sign), np.asarray(logdet)
 
@@ -71,11 +81,18 @@ slogdet = defop("linalg_slogdet", _slogdet,
 det = defop("linalg_det", np.linalg.det,
             (lambda g, ans, x: _scalar_to_matrix(g * ans) * _mT(inv(x)),),
             np=("linalg.det",), save_output=True,
-            doc="The determinant of a square matrix (of each in a stack).", test=_SQUARE)
+            doc="The determinant of a square matrix (of each in a stack).\n\n"
+                "    >>> np.linalg.det(np.array([[4., 1], [2, 3]]))\n    array(10.)",
+            test=_SQUARE)
 
 
 def _pinv(data):
-    """The Moore-Penrose pseudo-inverse."""
+    """The Moore-Penrose pseudo-inverse (its gradient assumes full rank).
+
+        >>> np.linalg.pinv(np.array([[2., 0], [0, 4]]))
+        array([[0.5 , 0.  ],
+               [0.  , 0.25]])
+    """
     return np.linalg.pinv(data)
 
 
@@ -102,7 +119,12 @@ def _phi(x):
 
 
 def _cholesky(data):
-    """L, lower triangular with L @ L^T = A, for a symmetric positive-definite A."""
+    """L, lower triangular with L @ L^T = A, for a symmetric positive-definite A.
+
+        >>> np.linalg.cholesky(np.array([[4., 2], [2, 5]]))
+        array([[2., 0.],
+               [1., 2.]])
+    """
     return np.linalg.cholesky(_sym(data))
 
 
@@ -119,7 +141,11 @@ cholesky = defop("linalg_cholesky", _cholesky, (_cholesky_vjp,), np=("linalg.cho
 
 
 def _eigh(data):
-    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix."""
+    """Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix.
+
+        >>> np.linalg.eigh(np.array([[2., 0], [0, 1]]))[0]
+        array([1., 2.])
+    """
     w, v = np.linalg.eigh(_sym(data))
     return w, v
 
@@ -145,7 +171,11 @@ eigh = defop("linalg_eigh", _eigh, (_eigh_vjp,), np=("linalg.eigh",), save_input
 
 
 def _qr(data):
-    """Q (orthonormal columns) and R (upper triangular) with Q @ R = A (reduced)."""
+    """Q (orthonormal columns) and R (upper triangular) with Q @ R = A (reduced).
+
+        >>> [x.shape for x in np.linalg.qr(np.ones((3, 2)))]
+        [(3, 2), (2, 2)]
+    """
     q, r = np.linalg.qr(data)
     return q, r
 
@@ -169,7 +199,11 @@ qr = defop("linalg_qr", _qr, (_qr_vjp,), np=("linalg.qr",), save_inputs=False,
 
 
 def _svd(data):
-    """U, S, V^T with A = U @ diag(S) @ V^T (reduced: full_matrices=False)."""
+    """U, S, V^T with A = U @ diag(S) @ V^T (reduced: full_matrices=False).
+
+        >>> np.linalg.svd(np.array([[3., 0], [0, 4]]))[1]
+        array([4., 3.])
+    """
     u, s, vt = np.linalg.svd(data, full_matrices=False)
     return u, s, vt
 

@@ -19,7 +19,11 @@ _CUSTOM = GradTest("custom")
 
 def _matmul(lhs, rhs):
     """Matrix product of the last two axes, broadcasting the others (NumPy's matmul;
-    1-d operands act as a row / a column)."""
+    1-d operands act as a row / a column).
+
+        >>> np.matmul(np.ones((2, 2, 3)), np.ones((3, 5))).shape
+        (2, 2, 5)
+    """
     return np.matmul(lhs, rhs)
 
 
@@ -79,7 +83,12 @@ def _explicit(subscripts, shapes):
 
 
 def _einsum(*operands, subscripts):
-    """Einstein summation over ``subscripts`` (NumPy's einsum)."""
+    """Einstein summation over ``subscripts`` (NumPy's einsum; the gradient of an
+    operand whose subscripts repeat a letter, a diagonal, is not supported).
+
+        >>> np.einsum("ij,j->i", np.ones((2, 3)), np.arange(3))
+        array([3., 3.])
+    """
     ins, out = _explicit(subscripts, [np.shape(o) for o in operands])
     return np.einsum(",".join(ins) + "->" + out, *operands)
 
@@ -113,7 +122,12 @@ einsum = defop("einsum", _einsum, (_einsum_vjp,), inputs=("operands",), variadic
 # ---- cumulative sums and moments --------------------------------------------------------
 
 def _cumsum(data, axis=None):
-    """Cumulative sum along ``axis`` (of the flattened array by default)."""
+    """Cumulative sum along ``axis`` (of the flattened array by default).
+
+        >>> np.cumsum(np.array([[1., 2], [3, 4]]), axis=0)
+        array([[1., 2.],
+               [4., 6.]])
+    """
     return np.cumsum(data, axis=axis)
 
 
@@ -140,7 +154,11 @@ cumsum = defop("cumsum", _cumsum, (_cumsum_vjp,), save_inputs=False, np=("cumsum
 
 
 def _var(data, axis=None, ddof=0, keepdims=False):
-    """Variance over ``axis`` (all axes by default), dividing by N - ddof."""
+    """Variance over ``axis`` (all axes by default), dividing by N - ddof.
+
+        >>> np.var(np.array([1., 2, 3, 4]))
+        array(1.25)
+    """
     return np.var(data, axis=axis, ddof=ddof, keepdims=keepdims)
 
 
@@ -150,7 +168,11 @@ def _var_vjp(g, ans, x, axis=None, ddof=0, keepdims=False):
 
 
 def _std(data, axis=None, ddof=0, keepdims=False):
-    """Standard deviation over ``axis`` (all axes by default), dividing by N - ddof."""
+    """Standard deviation over ``axis`` (all axes by default), dividing by N - ddof.
+
+        >>> np.std(np.array([[1., 5, 3], [4, 2, 6]]), axis=0)
+        array([1.5, 1.5, 1.5])
+    """
     return np.std(data, axis=axis, ddof=ddof, keepdims=keepdims)
 
 
@@ -174,7 +196,11 @@ std = defop("std", _std,
 
 def _array_split(data, indices_or_sections, axis=0):
     """Split into pieces along ``axis``: ``sections`` equal ones (as far as they
-    divide; NumPy's array_split), or at the given indices."""
+    divide; NumPy's array_split), or at the given indices.
+
+        >>> np.array_split(np.arange(5), 2)
+        [array([0., 1., 2.]), array([3., 4.])]
+    """
     return tuple(np.array_split(data, indices_or_sections, axis=axis))
 
 
@@ -199,13 +225,21 @@ def _triangle(name, fn, doc):
     return op
 
 
-tril = _triangle("tril", np.tril, "The lower triangle (on and below diagonal k).")
-triu = _triangle("triu", np.triu, "The upper triangle (on and above diagonal k).")
+tril = _triangle("tril", np.tril, "The lower triangle (on and below diagonal k).\n\n"
+                 "    >>> np.tril(np.ones((2, 2)))\n"
+                 "    array([[1., 0.],\n           [1., 1.]])")
+triu = _triangle("triu", np.triu, "The upper triangle (on and above diagonal k).\n\n"
+                 "    >>> np.triu(np.ones((2, 2)), 1)\n"
+                 "    array([[0., 1.],\n           [0., 0.]])")
 
 
 def _pad(data, pad_width, constant_values=0):
     """Pad with ``constant_values`` around each axis; ``pad_width`` as in NumPy (one
-    int, one (before, after) pair, or a pair per axis)."""
+    int, one (before, after) pair, or a pair per axis).
+
+        >>> np.pad(np.ones(2), 1)
+        array([0., 1., 1., 0.])
+    """
     return np.pad(data, pad_width, constant_values=constant_values)
 
 
@@ -230,7 +264,11 @@ pad = defop("np_pad", _pad, (_pad_vjp,), save_inputs=False, np=("pad",), np_args
 
 def _round(data, decimals=0):
     """Round to ``decimals`` decimals, halves to even (NumPy's round; nd's round
-    rounds halves away from zero). Its gradient is zero."""
+    rounds halves away from zero). Its gradient is zero.
+
+        >>> np.round(np.array([0.5, 1.5, 2.5]))
+        array([0., 2., 2.])
+    """
     return np.round(data, decimals) + 0  # -0.0 becomes 0.0, as MXNet prints it
 
 
@@ -257,7 +295,11 @@ any_ = _nondiff("any", np.any, "Whether some element along ``axis`` is nonzero."
 # ---- creation ---------------------------------------------------------------------------
 
 def _full_like(data, fill_value, dtype=None):
-    """An array like ``data`` (shape, and dtype unless given) filled with fill_value."""
+    """An array like ``data`` (shape, and dtype unless given) filled with fill_value.
+
+        >>> np.full_like(np.ones(2), 3)
+        array([3., 3.])
+    """
     return np.full_like(data, fill_value, dtype=dtype)
 
 
@@ -270,12 +312,20 @@ full_like = defop("full_like", _full_like, np=("full_like",),
 # ---- samplers ---------------------------------------------------------------------------
 
 def _choice(a, size=None, replace=True, p=None):
-    """Samples from ``arange(a)`` (or from the 1-d array ``a``), uniform or by ``p``."""
+    """Samples from ``arange(a)`` (or from the 1-d array ``a``), uniform or by ``p``.
+
+        >>> np.random.choice(4, size=(2,)).dtype
+        dtype('int64')
+    """
     return np.asarray(_random.generator().choice(a, size, replace, p))
 
 
 def _multinomial(n, pvals, size=None):
-    """Counts of ``n`` draws over the categories of probabilities ``pvals``."""
+    """Counts of ``n`` draws over the categories of probabilities ``pvals``.
+
+        >>> int(np.random.multinomial(10, [0.5, 0.5]).sum())
+        10
+    """
     return _random.generator().multinomial(n, np.asarray(pvals, dtype=np.float64), size)
 
 
