@@ -64,6 +64,8 @@ FORWARD = [
     ("rmod", lambda: 7 % nd.array([-3, 3, 5.]), [-2., 1., 2.]),
     ("broadcast_hypot", lambda: nd.broadcast_hypot(nd.array([3, 5]), nd.array([4, 12])),
      [5., 13.]),
+    ("equal", lambda: nd.equal(nd.array([1, 2, 3]), 2), [0., 1, 0]),
+    ("lesser scalar first", lambda: nd.lesser(2, nd.array([1, 2, 3])), [0., 0, 1]),
     ("logical_and", lambda: nd.logical_and(nd.array([0, 1, 2]), nd.array([1, 0, 3])),
      [0., 0., 1.]),
     ("logical_not", lambda: nd.logical_not(nd.array([0, 1, 2])), [1., 0., 0.]),
@@ -268,6 +270,8 @@ def test_dtypes_match_mxnet():
     assert nd.arange(0, 3, 1, repeat=2, dtype="int32").asnumpy().tolist() == \
         [0, 0, 1, 1, 2, 2]
     assert nd.shape_array(_x()).dtype == np.int64
+    i3 = nd.array([1, 2, 3], dtype="int32")
+    assert nd.broadcast_equal(i3, nd.array([2], dtype="int32")).dtype == np.int32
     assert nd.shape_array(_x()).asnumpy().tolist() == [2, 3]
     assert nd.size_array(_x()).asnumpy().tolist() == [6]
     assert nd.round(nd.array([2.5], dtype="float64")).dtype == np.float64

@@ -197,12 +197,20 @@ def _exponential(scale=1.0, shape=None, dtype=None):
 
 
 def _gamma(alpha=1.0, beta=1.0, shape=None, dtype=None):
-    """Samples of the gamma distribution of shape ``alpha`` and scale ``beta``."""
+    """Samples of the gamma distribution of shape ``alpha`` and scale ``beta``.
+
+        >>> nd.random.gamma(2, 1, shape=(2, 3)).shape
+        (2, 3)
+    """
     return _sample(_random.generator().gamma, (alpha, beta), shape, dtype)
 
 
 def _poisson(lam=1.0, shape=None, dtype=None):
-    """Samples of the Poisson distribution of mean ``lam`` (float32 counts)."""
+    """Samples of the Poisson distribution of mean ``lam`` (float32 counts).
+
+        >>> nd.random.poisson(3, shape=4).dtype
+        <class 'numpy.float32'>
+    """
     return _sample(_random.generator().poisson, (lam,), shape, dtype)
 
 
@@ -234,7 +242,11 @@ def _multinomial(data, shape=None, get_prob=False, dtype="int32"):
 
 
 def _shuffle(data):
-    """A copy of ``data`` with its first axis randomly permuted."""
+    """A copy of ``data`` with its first axis randomly permuted.
+
+        >>> nd.random.shuffle(nd.arange(6).reshape((3, 2))).shape
+        (3, 2)
+    """
     return _random.generator().permutation(data)
 
 

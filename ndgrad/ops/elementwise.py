@@ -72,14 +72,23 @@ minimum = _binary("minimum", np.minimum,
                   nd_names=("minimum", "broadcast_minimum"))
 
 
+def _nd_compare(lhs, rhs):
+    # nd comparisons give 0/1 in the array's dtype, as the operators do (MXNet).
+    ref = lhs if hasattr(lhs, "dtype") else rhs
+    return (lhs, rhs), {"dtype": np.dtype(getattr(ref, "dtype", np.float32))}
+
+
 def _compare(name, ufunc, symbol, np_name=None):
     def forward(lhs, rhs, dtype=None):
         out = ufunc(lhs, rhs)
         return out if dtype is None else out.astype(dtype)
     forward.__doc__ = (f"1 where lhs {symbol} rhs, else 0 (with broadcasting). Its "
-                       "gradient is zero, as in MXNet.")
+                       "gradient is zero, as in MXNet.\n\n"
+                       f"    >>> nd.{name}(nd.array([1, 2, 3]), 2)\n"
+                       f"    {ufunc([1, 2, 3], 2).astype(np.float32)}")
     return defop(name, forward, (_zero_grad, lambda g, ans, a, b, dtype=None: zeros_like(b)),
-                 inputs=BINARY, nd=(name, "broadcast_" + name), np=(np_name or name,),
+                 inputs=BINARY, nd=(name, "broadcast_" + name), nd_args=_nd_compare,
+                 np=(np_name or name,),
                  test=GradTest("broadcast", distinct=True))
 
 
@@ -311,7 +320,9 @@ def _logical(name, ufunc, word):
     def forward(lhs, rhs):
         return ufunc(lhs, rhs).astype(np.result_type(lhs, rhs))
     forward.__doc__ = (f"Logical {word} of (lhs != 0) and (rhs != 0) with broadcasting, "
-                       "as 0/1 in the inputs' dtype. Its gradient is zero.")
+                       "as 0/1 in the inputs' dtype. Its gradient is zero.\n\n"
+                       f"    >>> nd.{name}(nd.array([0, 1, 2]), nd.array([1, 0, 3]))\n"
+                       f"    {ufunc([0, 1, 2], [1, 0, 3]).astype(np.float32)}")
     return defop(name, forward, (_zero_grad, lambda g, ans, a, b: zeros_like(b)),
                  inputs=BINARY, nd=(name, "broadcast_" + name), doc=forward.__doc__,
                  test=GradTest("broadcast"))
@@ -322,7 +333,8 @@ logical_or = _logical("logical_or", np.logical_or, "or")
 logical_xor = _logical("logical_xor", np.logical_xor, "exclusive or")
 logical_not = _unary("logical_not", lambda x: np.logical_not(x).astype(x.dtype),
                      _zero_grad, "1 where x == 0, else 0, in x's dtype. Its gradient is "
-                     "zero.", np_names=())
+                     "zero.\n\n    >>> nd.logical_not(nd.array([0, 1, 2]))\n"
+                     "    [1. 0. 0.]", np_names=())
 
 
 def _elemwise(name, op):
@@ -333,7 +345,9 @@ def _elemwise(name, op):
                              f"broadcasting), got {np.shape(lhs)} and {np.shape(rhs)}")
         return op.forward(lhs, rhs)
     forward.__doc__ = (f"{op.name} of two arrays of the same shape (an error otherwise; "
-                       f"see broadcast_{name[9:]} for broadcasting).")
+                       f"see broadcast_{name[9:]} for broadcasting).\n\n"
+                       f"    >>> nd.{name}(nd.array([4, 6]), nd.array([2, 3]))\n"
+                       f"    {op.forward(np.float32([4, 6]), np.float32([2, 3]))}")
     return defop(name, forward, op.vjps, inputs=BINARY, nd=(name,), doc=forward.__doc__,
                  test=GradTest("custom", domain=((0.5, 2.0),)))
 

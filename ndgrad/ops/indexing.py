@@ -326,10 +326,13 @@ slice_ = _view_op("slice", _nd_slice,
                   "    >>> nd.slice(nd.array([[1, 2, 3], [4, 5, 6]]), begin=(0, 1), "
                   "end=(2, 3))\n    [[2. 3.]\n     [5. 6.]]")
 slice_axis = _view_op("slice_axis", _nd_slice_axis,
-                      "``data[begin:end]`` along ``axis`` (end None: to the end).")
+                      "``data[begin:end]`` along ``axis`` (end None: to the end).\n\n"
+                      "    >>> nd.slice_axis(nd.array([[1, 2, 3]]), axis=1, begin=1, "
+                      "end=None)\n    [[2. 3.]]")
 slice_like = _view_op("slice_like", _nd_slice_like,
                       "``data`` cut to the shape of ``shape_like`` from the start, on "
-                      "``axes`` (all by default).")
+                      "``axes`` (all by default).\n\n    >>> nd.slice_like(nd.array([[1, 2, 3]"
+                      "]), nd.zeros((1, 2)))\n    [[1. 2.]]")
 reverse = _view_op(("flip", "reverse"), _nd_flip,
                 "``data`` reversed along ``axis`` (an int or a tuple).\n\n"
                 "    >>> nd.flip(nd.array([[1, 2], [3, 4]]), axis=1)\n"

@@ -144,10 +144,12 @@ max_ = _reduction("max", np.max, _extreme_vjp, "The largest element over ``axis`
                  "    >>> nd.max(nd.array([[1, 5], [3, 2]]), axis=0)\n    [3. 5.]",
                  test=GradTest("custom"), np_names=("max", "amax"), save_output=True)
 min_ = _reduction("min", np.min, _extreme_vjp, "The smallest element over ``axis``; ties "
-                 "all get the gradient.", test=GradTest("custom"),
+                 "all get the gradient.\n\n    >>> nd.min(nd.array([[1, 5], [3, 2]]), "
+                 "axis=1)\n    [1. 2.]", test=GradTest("custom"),
                  np_names=("min", "amin"), save_output=True)
 prod = _reduction("prod", np.prod, _prod_vjp, "The product over ``axis`` (all axes by "
-                  "default). Its gradient is prod / x, nan where x is 0, as in MXNet.",
+                  "default). Its gradient is prod / x, nan where x is 0, as in MXNet."
+                  "\n\n    >>> nd.prod(nd.array([[1, 2], [3, 4]]), axis=0)\n    [3. 8.]",
                   test=GradTest("reduce", domain=((0.5, 1.5),)), np_names=("prod",),
                   save_output=True)
 nansum = _reduction("nansum", np.nansum,
@@ -156,7 +158,8 @@ nansum = _reduction("nansum", np.nansum,
                     "The sum over ``axis``, nan counted as 0 (and given gradient 0).\n\n"
                     "    >>> nd.nansum(nd.array([1, float('nan'), 2]))\n    [3.]")
 nanprod = _reduction("nanprod", np.nanprod, _nanprod_vjp,
-                     "The product over ``axis``, nan counted as 1 (and given gradient 0).",
+                     "The product over ``axis``, nan counted as 1 (and given gradient 0)."
+                     "\n\n    >>> nd.nanprod(nd.array([2, float('nan'), 3]))\n    [6.]",
                      test=GradTest("reduce", domain=((0.5, 1.5),)), save_output=True)
 
 
@@ -190,7 +193,8 @@ argmax = defop("_argmax", _arg_extreme(np.argmax), (_zero_grad,), nd=("argmax",)
 argmin = defop("_argmin", _arg_extreme(np.argmin), (_zero_grad,), nd=("argmin",),
                nd_args=_nd_position_axis, test=GradTest("custom"),
                doc="The index of the smallest element along ``axis``, in the input's "
-                   "dtype. Its gradient is zero.")
+                   "dtype. Its gradient is zero.\n\n    >>> nd.argmin(nd.array([[1, 5], "
+                   "[3, 2]]), axis=1)\n    [0. 1.]")
 
 
 def _order(data, axis, is_ascend):

@@ -290,19 +290,23 @@ flatten = _like("flatten", reshape, _nd_flatten,
                 "    >>> nd.flatten(nd.ones((2, 3, 4))).shape\n    (2, 12)", _ANY)
 squeeze = _like("squeeze", reshape, _nd_squeeze,
                 "Remove the axes of length one (those of ``axis`` only, if given); an "
-                "all-ones shape gives (1,).", _ANY)
+                "all-ones shape gives (1,).\n\n    >>> nd.squeeze(nd.ones((1, 2, 1))).shape"
+                "\n    (2,)", _ANY)
 reshape_like = _like("reshape_like", reshape, _nd_reshape_like,
-                     "``lhs`` reshaped to the shape of ``rhs``.", _ANY)
+                     "``lhs`` reshaped to the shape of ``rhs``.\n\n    >>> nd.reshape_like("
+                     "nd.ones((2, 3)), nd.zeros((3, 2))).shape\n    (3, 2)", _ANY)
 swapaxes = _like(("swapaxes", "SwapAxis"), transpose, _nd_swapaxes,
                  "Exchange axes ``dim1`` and ``dim2`` (a view).\n\n"
                  "    >>> nd.swapaxes(nd.ones((2, 3, 4)), 0, 2).shape\n    (4, 3, 2)",
                  GradTest("elementwise"))
 broadcast_axes = _like(("broadcast_axes", "broadcast_axis"), broadcast_to,
                        _nd_broadcast_axes, "Broadcast the length-1 axes ``axis`` to "
-                       "lengths ``size``.", _ANY)
+                       "lengths ``size``.\n\n    >>> nd.broadcast_axis(nd.array([[1, 2]]), "
+                       "axis=0, size=2)\n    [[1. 2.]\n     [1. 2.]]", _ANY)
 broadcast_like = _like("broadcast_like", broadcast_to, _nd_broadcast_like,
                        "``lhs`` broadcast to the shape of ``rhs`` (or its ``lhs_axes`` to "
-                       "the lengths of ``rhs_axes`` of rhs).", _ANY)
+                       "the lengths of ``rhs_axes`` of rhs).\n\n    >>> nd.broadcast_like("
+                       "nd.ones((1, 3)), nd.zeros((2, 3))).shape\n    (2, 3)", _ANY)
 
 
 def _tile(data, reps):
@@ -445,12 +449,20 @@ split = defop("split", _split, (_split_vjp,), nd=("split", "SliceChannel"),
 
 
 def _shape_array(data):
-    """The shape of ``data`` as a 1-d int64 array."""
+    """The shape of ``data`` as a 1-d int64 array.
+
+        >>> nd.shape_array(nd.ones((2, 3)))
+        [2 3]
+    """
     return np.array(data.shape, dtype=np.int64)
 
 
 def _size_array(data):
-    """The number of elements of ``data`` as an int64 array of shape (1,)."""
+    """The number of elements of ``data`` as an int64 array of shape (1,).
+
+        >>> nd.size_array(nd.ones((2, 3)))
+        [6]
+    """
     return np.array([data.size], dtype=np.int64)
 
 
