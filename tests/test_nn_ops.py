@@ -488,6 +488,32 @@ def test_max_pooling_derivatives(kw):
     check_gradients(lambda x: nd.Pooling(x, pool_type="max", **kw), [DISTINCT], order=2)
 
 
+def test_lp_pooling_as_mxnet_and_to_second_order():
+    x = nd.array([[[[3, -1, 4, 1], [5, 9, -2, 6], [5, 3, 5, 8], [9, 7, 9, 3]]]])
+    want = {  # MXNet 1.9.1: sum x**p without absolute values, then the p-th root
+        1: ([[16.0, 9.0], [24.0, 25.0]], np.ones((4, 4))),
+        3: ([[9.58284, 6.487154], [10.696962, 11.168213]],
+            [[0.098006, 0.01089, 0.3802, 0.023762],
+             [0.27224, 0.882057, 0.09505, 0.855449],
+             [0.218484, 0.078654, 0.200435, 0.513113],
+             [0.707887, 0.428228, 0.649408, 0.072156]])}
+    for p, (out, grad) in want.items():
+        y, dx = _grads(nd, autograd, lambda x: nd.Pooling(
+            x, kernel=(2, 2), stride=(2, 2), pool_type="lp", p_value=p), x.copy())
+        np.testing.assert_allclose(y.asnumpy()[0, 0], out, rtol=1e-5)
+        np.testing.assert_allclose(dx.asnumpy()[0, 0], grad, rtol=1e-4, atol=1e-6)
+    y, dx = _grads(nd, autograd, lambda x: nd.Pooling(
+        x, kernel=(3, 3), stride=(1, 1), pad=(1, 1), pool_type="lp", p_value=2), x.copy())
+    np.testing.assert_allclose(y.asnumpy()[0, 0, 0],
+                               [10.77033, 11.6619, 11.78983, 7.54983], rtol=1e-5)
+    np.testing.assert_allclose(dx.asnumpy()[0, 0, 0], [0.995574, -0.481634, 2.089402,
+                                                       0.36499], rtol=1e-5)
+    for p in (2, 3):
+        check_gradients(lambda x: nd.Pooling(x, kernel=(2, 3), stride=(1, 2), pad=(1, 1),
+                                             pool_type="lp", p_value=p),
+                        [np.abs(DISTINCT) + 0.5], order=2)
+
+
 def test_max_pooling_1d_3d_derivatives():
     x1 = DISTINCT.reshape(1, 2, 10)
     check_gradients(lambda x: nd.Pooling(x, kernel=(3,), stride=(2,), pad=(1,)), [x1],
@@ -639,6 +665,8 @@ def test_batch_norm_second_derivative_in_training_mode():
     (lambda: nd.BatchNorm(nd.ones((2, 3)), nd.ones(2), nd.ones(3), nd.ones(3),
                           nd.ones(3)),
      r"BatchNorm: gamma has shape \(2,\), expected \(3,\)"),
+    (lambda: nd.Pooling(nd.ones((1, 1, 2, 2)), kernel=(2, 2), pool_type="lp"),
+     r"Pooling: pool_type='lp' needs p_value"),
     (lambda: nd.Activation(nd.ones(2), act_type="swish"),
      r"Activation: act_type must be one of"),
 ])
@@ -655,8 +683,6 @@ def test_unsupported_modes_say_so():
     with pytest.raises(NotImplementedError, match="layout='NHWC' is not supported"):
         nd.Convolution(nd.ones((1, 3, 3, 1)), nd.ones((1, 1, 2, 2)), kernel=(2, 2),
                        num_filter=1, no_bias=True, layout="NHWC")
-    with pytest.raises(NotImplementedError, match="lp"):
-        nd.Pooling(nd.ones((1, 1, 2, 2)), kernel=(2, 2), pool_type="lp")
 
 
 def test_failed_batch_norm_leaves_arrays_unchanged():

@@ -747,8 +747,9 @@ def _pool_count(spatial, kernel, stride, pad, convention, count_include_pad):
 
 
 def _pooling(data, *, kernel, stride, pad, pool_type="max", pooling_convention="valid",
-             count_include_pad=True):
-    """Max, average or sum over windows of data (N, C, *spatial), 1-d to 3-d.
+             count_include_pad=True, p_value=2):
+    """Max, average, sum or Lp norm ('lp': (sum x**p_value) ** (1 / p_value), without
+    absolute values, as MXNet) over windows of data (N, C, *spatial), 1-d to 3-d.
     ``pooling_convention='full'`` rounds the output size up; average windows divide
     by the elements inside the zero-padded data (count_include_pad, MXNet's default)
     or inside the data only. ``global_pool=True`` pools each channel whole.
@@ -761,6 +762,9 @@ def _pooling(data, *, kernel, stride, pad, pool_type="max", pooling_convention="
     geo = _pool_geometry(data.shape[2:], kernel, stride, pad, pooling_convention)
     if pool_type == "max":
         return _window_reduce(data, geo, np.maximum, -np.inf)
+    if pool_type == "lp":
+        total = _window_reduce(data ** p_value, geo, np.add, 0.0)
+        return (total ** (1.0 / p_value)).astype(data.dtype)
     total = _window_reduce(data, geo, np.add, 0.0)
     if pool_type == "sum":
         return total
@@ -804,8 +808,12 @@ window_argmax = defop("_window_argmax", _window_argmax, differentiable=False,
 
 
 def _pooling_vjp(g, ans, x, *, kernel, stride, pad, pool_type="max",
-                 pooling_convention="valid", count_include_pad=True):
+                 pooling_convention="valid", count_include_pad=True, p_value=2):
     geo = _pool_geometry(x.shape[2:], kernel, stride, pad, pooling_convention)
+    if pool_type == "lp":  # d/dx_i (sum x**p) ** (1/p) = (x_i / out) ** (p - 1)
+        out = Pooling(x, kernel=kernel, stride=stride, pad=pad, pool_type="lp",
+                      pooling_convention=pooling_convention, p_value=p_value)
+        g = g * out ** (1 - p_value)
     if pool_type == "avg":
         g = g / _pool_count(x.shape[2:], kernel, stride, pad, pooling_convention,
                             count_include_pad)
@@ -814,15 +822,19 @@ def _pooling_vjp(g, ans, x, *, kernel, stride, pad, pool_type="max",
     cols = sh.broadcast_to(sh.reshape(g, spread), cols_shape)
     if pool_type == "max":  # the gradient goes to the first maximum, as in MXNet
         cols = cols * window_argmax(x, geo=geo)
+    elif pool_type == "lp":
+        cols = cols * im2col(x ** (p_value - 1), **geo)
     return col2im(cols, shape=x.shape, **geo)
 
 
 def _nd_pooling(data, kernel=(), pool_type="max", global_pool=False, cudnn_off=False,
                 pooling_convention="valid", stride=(), pad=(), p_value=None,
                 count_include_pad=None, layout=None):
-    if pool_type not in ("max", "avg", "sum"):
-        raise NotImplementedError(f"Pooling: pool_type={pool_type!r} is not supported; "
-                                  "use 'max', 'avg' or 'sum'")
+    if pool_type not in ("max", "avg", "sum", "lp"):
+        raise ValueError(f"Pooling: pool_type must be 'max', 'avg', 'sum' or 'lp', not "
+                         f"{pool_type!r}")
+    if pool_type == "lp" and p_value is None:
+        raise ValueError("Pooling: pool_type='lp' needs p_value")
     if pooling_convention not in ("valid", "full"):
         raise ValueError(f"Pooling: pooling_convention must be 'valid' or 'full', not "
                          f"{pooling_convention!r}")
@@ -835,7 +847,8 @@ def _nd_pooling(data, kernel=(), pool_type="max", global_pool=False, cudnn_off=F
                          f"shape {data.shape} (pad {pad})")
     return (data,), dict(kernel=kernel, stride=stride, pad=pad, pool_type=pool_type,
                          pooling_convention=pooling_convention,
-                         count_include_pad=count_include_pad in (None, True))
+                         count_include_pad=count_include_pad in (None, True),
+                         p_value=2 if p_value is None else int(p_value))
 
 
 Pooling = defop("Pooling", _pooling, (_pooling_vjp,), nd=("Pooling",),
