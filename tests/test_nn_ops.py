@@ -461,6 +461,18 @@ def test_softmax_output_label_smoothing_as_mxnet():
         [0.01298708, -0.01629301, -0.02706455, 0.03037045]], rtol=1e-5, atol=2e-7)
 
 
+def test_softmax_cross_entropy_as_mxnet():
+    y, dx = _grads(nd, autograd,
+                   lambda x: nd.softmax_cross_entropy(x, nd.array([2.7, 0.2])),
+                   nd.array(X23), head=nd.array([2.0]))
+    np.testing.assert_allclose(y.asnumpy(), [2.1489172], rtol=1e-6)  # MXNet 1.9.1
+    np.testing.assert_allclose(dx.asnumpy(), [[0.18006115, 0.48945695, -0.6695181],
+                                              [-1.6494192, 0.07822514, 1.571194]],
+                               rtol=1e-6)
+    np.testing.assert_array_equal(nd.Softmax(nd.array(X23), nd.array([2, 0])).asnumpy(),
+                                  nd.softmax(nd.array(X23)).asnumpy())
+
+
 def test_selu_gradient_is_exact_where_mxnet_scales_twice():
     # MXNet 1.9.1 gives lambda * y + lambda * alpha below 0 (0.1608588 at x = -2); the
     # derivative of selu there is y + lambda * alpha = lambda * alpha * exp(x).
@@ -667,6 +679,9 @@ def test_batch_norm_second_derivative_in_training_mode():
      r"BatchNorm: gamma has shape \(2,\), expected \(3,\)"),
     (lambda: nd.Pooling(nd.ones((1, 1, 2, 2)), kernel=(2, 2), pool_type="lp"),
      r"Pooling: pool_type='lp' needs p_value"),
+    (lambda: nd.softmax_cross_entropy(nd.ones((2, 3, 2)), nd.ones(2)),
+     r"softmax_cross_entropy: data must be 2-d \(N, C\) and label \(N,\); got data of "
+     r"shape \(2, 3, 2\)"),
     (lambda: nd.Activation(nd.ones(2), act_type="swish"),
      r"Activation: act_type must be one of"),
 ])

@@ -243,8 +243,39 @@ SoftmaxOutput = defop(
     "SoftmaxOutput",
     _softmax_output,
     (lambda g, ans, x, label, **kw: softmax_output_grad(ans, label, **kw), None),
-    inputs=("data", "label"), nd=("SoftmaxOutput",), nd_args=_nd_softmax_output,
+    inputs=("data", "label"), nd=("SoftmaxOutput", "Softmax"), nd_args=_nd_softmax_output,
     doc=_softmax_output.__doc__, save_output=True)
+
+
+def _softmax_cross_entropy(data, label):
+    """The cross-entropy of softmax(data) (N, C) against integer labels (N,), summed
+    over the batch: shape (1,). Float labels truncate, as in MXNet.
+
+        >>> nd.softmax_cross_entropy(nd.array([[1, 2, 3]]), nd.array([2]))
+        [0.40760598]
+    """
+    if data.ndim != 2 or np.shape(label) != data.shape[:1]:
+        raise ValueError(f"softmax_cross_entropy: data must be 2-d (N, C) and label "
+                         f"(N,); got data of shape {data.shape} and label of shape "
+                         f"{np.shape(label)}")
+    picked = _kernels.softmax(data, -1, True)[np.arange(len(data)), _classes(label, data)]
+    return np.reshape(-np.sum(picked), (1,))
+
+
+def _classes(label, data):
+    return np.clip(np.asarray(label).astype(np.int64), 0, data.shape[1] - 1)
+
+
+def _softmax_cross_entropy_vjp(g, ans, x, label):
+    onehot = _classes(_raw(label), x)[:, None] == np.arange(x.shape[1])
+    return (softmax(x) - onehot.astype(x.dtype)) * g
+
+
+softmax_cross_entropy = defop(
+    "softmax_cross_entropy", _softmax_cross_entropy, (_softmax_cross_entropy_vjp, None),
+    inputs=("data", "label"), nd=("softmax_cross_entropy",),
+    # Labels stay 0.05 away from integers, where truncation jumps.
+    test=GradTest("custom", domain=((-2.0, 2.0), (0.0, 2.9)), avoid=(0.0, 1.0, 2.0, 3.0)))
 
 
 # ---- elementwise activations ------------------------------------------------------

@@ -45,6 +45,12 @@ def _softmax_output_grad(draw):
 
 
 @st.composite
+def _softmax_cross_entropy(draw):
+    n = draw(_side)
+    return [(n, 3), (n,)], {}
+
+
+@st.composite
 def _activation(draw):
     act = draw(st.sampled_from(["relu", "sigmoid", "tanh", "softrelu", "softsign"]))
     return [draw(_shape(0))], {"act_type": act}
@@ -181,6 +187,7 @@ SAMPLERS = {
     "softmax": _axis_op, "softmin": _axis_op, "log_softmax": _axis_op,
     "_softmax_grad": _softmax_grad,
     "_softmax_output_grad": _softmax_output_grad, "Activation": _activation,
+    "softmax_cross_entropy": _softmax_cross_entropy,
     "LeakyReLU": _leaky_relu, "FullyConnected": _fully_connected,
     "_im2col": _im2col, "_col2im": _col2im, "Convolution": _convolution,
     "Deconvolution": _deconvolution, "Pooling": _pooling, "Dropout": _dropout,
