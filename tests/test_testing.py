@@ -2,6 +2,7 @@
 report naming the element and both values, on wrong ones (otherwise the generated op
 tests prove nothing); the strategies, the pytest plugin's profiles and the testing
 guide's example must work as documented."""
+import importlib.metadata
 import os
 import re
 import subprocess
@@ -312,8 +313,13 @@ def test_plugin_in_another_project(tmp_path, env, option, expected):
     environ["PYTHONPATH"] = str(ROOT)
     if env:
         environ[pytest_plugin.ENV_VAR] = env
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p",
-                          "ndgrad.testing.pytest_plugin", *option, str(tmp_path)],
+    # Installed, ndgrad registers the plugin through its pytest11 entry point; from a
+    # source tree it has to be named.
+    installed = any(ep.value.startswith("ndgrad.") for ep in
+                    importlib.metadata.entry_points(group="pytest11"))
+    plugin = [] if installed else ["-p", "ndgrad.testing.pytest_plugin"]
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", *plugin, *option,
+                          str(tmp_path)],
                          cwd=tmp_path, env=environ, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
 

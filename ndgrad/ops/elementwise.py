@@ -213,7 +213,7 @@ def _in_float64(fn):
     # NumPy's float32 kernels can be an ulp off where MXNet's are exact (cbrt(27) =
     # 2.9999998, log10(100) = 2.0000002): compute in float64, round once.
     return lambda x: fn(np.asarray(x, dtype=np.float64)).astype(
-        np.result_type(x, np.float32))
+        np.result_type(np.asarray(x).dtype, np.float32))
 
 
 def _math(name, fn, vjp, doc, call, result, **kwargs):

@@ -48,7 +48,7 @@ def _erf(data):
         tail = (k / 2) / (zm + tail)
     out[mid] = 1 - np.exp(-zm * zm) / math.sqrt(math.pi) / (zm + tail)
     out = np.where(np.isnan(x), np.nan, np.sign(x) * out)
-    return out.astype(np.result_type(data, np.float32))
+    return out.astype(np.result_type(np.asarray(data).dtype, np.float32))
 
 
 def _erfinv(data):
@@ -69,7 +69,7 @@ def _erfinv(data):
             step = (_erf(x) - y) / (_TWO_OVER_SQRT_PI * np.exp(-x * x))
             x = np.where(inside, x - step, x)
         out = np.where(np.abs(y) == 1, np.sign(y) * np.inf, x)
-    return np.where(np.abs(y) > 1, np.nan, out).astype(np.result_type(data, np.float32))
+    return np.where(np.abs(y) > 1, np.nan, out).astype(np.result_type(np.asarray(data).dtype, np.float32))
 
 
 # Lanczos series for log-gamma (g = 5, six terms; Numerical Recipes' gammln).
@@ -100,7 +100,7 @@ def _gammaln(data):
         refl = np.log(np.pi / np.abs(np.sin(np.pi * x))) - pos
         out = np.where(small, refl, pos)
         pole = small & (x == np.floor(x))
-    return np.where(pole, np.inf, out).astype(np.result_type(data, np.float32))
+    return np.where(pole, np.inf, out).astype(np.result_type(np.asarray(data).dtype, np.float32))
 
 
 def _gamma(data):
@@ -114,7 +114,7 @@ def _gamma(data):
     with np.errstate(over="ignore", invalid="ignore"):
         out = sign * np.exp(_gammaln(x))
         out = np.where((x < 0) & (x == np.floor(x)), np.nan, out)  # as C's tgamma
-        return np.where(x == 0, np.inf, out).astype(np.result_type(data, np.float32))
+        return np.where(x == 0, np.inf, out).astype(np.result_type(np.asarray(data).dtype, np.float32))
 
 
 # Bernoulli numbers B2, B4, ..., B12 for the asymptotic series below.
@@ -158,7 +158,7 @@ def _polygamma(data, n=0):
             out = out - np.where(low, unit / x ** (n + 1), 0.0)
             x = np.where(low, x + 1, x)
         out = out + _polygamma_asymptotic(n, x)
-    return out.astype(np.result_type(data, np.float32))
+    return out.astype(np.result_type(np.asarray(data).dtype, np.float32))
 
 
 polygamma = defop("_polygamma", _polygamma,
