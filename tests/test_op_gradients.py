@@ -1,11 +1,13 @@
 """Generated from the registry: every differentiable op's first and second derivatives
 against central differences in float64, on inputs hypothesis draws per the op's
-GradTest metadata (broadcastable shapes for binary ops). Adding an op with a GradTest
-adds its tests here."""
+GradTest metadata (broadcastable shapes for binary ops), and grad_req='add'
+accumulating. Adding an op with a GradTest adds its tests here."""
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
+from ndgrad import autograd
+from ndgrad.ndarray import NDArray
 from ndgrad.ops.registry import differentiable_specs
 from ndgrad.testing import check_gradients
 from ndgrad.testing.strategies import op_inputs
@@ -33,3 +35,24 @@ def test_first_derivative(name, data):
 @given(data=st.data())
 def test_second_derivative(name, data):
     _check(name, 2, data)
+
+
+@pytest.mark.parametrize("name", OPS)
+@given(data=st.data())
+def test_grad_req_add_accumulates(name, data):
+    """Two backward passes with grad_req='add' give twice one pass with 'write'."""
+    spec = differentiable_specs()[name]
+    inputs, kwargs = data.draw(op_inputs(name))
+
+    def grads(req, passes):
+        xs = [NDArray._wrap(np.array(x, dtype=np.float64)) for x in inputs]
+        for x in xs:
+            x.attach_grad(grad_req=req)
+        for _ in range(passes):
+            with autograd.record():
+                out = spec.op(*xs, **kwargs)
+            autograd.backward(list(out) if isinstance(out, (tuple, list)) else [out])
+        return [x.grad.asnumpy() for x in xs]
+
+    for once, twice in zip(grads("write", 1), grads("add", 2)):
+        np.testing.assert_allclose(twice, 2 * once, rtol=1e-12, atol=1e-12)
