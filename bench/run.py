@@ -110,21 +110,22 @@ def _import_peer(module: str, notes: list[str]):
     return None
 
 
-def _peer_impls(builders: dict[str, Callable], opts: argparse.Namespace,
-                notes: list[str]) -> list[Impl]:
-    """Build the peer implementations whose library imports.
+def _workload(own: list[Impl], builders: dict[str, Callable],
+              opts: argparse.Namespace) -> Workload:
+    """ndgrad's and NumPy's implementations (``own``), then the peers whose library
+    imports.
 
     ``builders`` maps a module name to a function taking that module and returning
     a list of Impl, so each workload only writes the peers that make sense for it.
     """
-    if opts.no_peers:
-        return []
-    impls = []
-    for module, build in builders.items():
-        mod = _import_peer(module, notes)
-        if mod is not None:
-            impls.extend(build(mod))
-    return impls
+    notes: list[str] = []
+    impls = list(own)
+    if not opts.no_peers:
+        for module, build in builders.items():
+            mod = _import_peer(module, notes)
+            if mod is not None:
+                impls.extend(build(mod))
+    return Workload(impls, notes)
 
 
 # torch's own default thread count, read before any workload changes it.
@@ -252,14 +253,11 @@ def _chain(rounds: int, opts: argparse.Namespace) -> Workload:
             return np.asarray(x_mg.grad)
         return [Impl("mygrad", step, recorded_ops)]
 
-    notes: list[str] = []
-    impls = [
+    return _workload([
         Impl("ndgrad", ndgrad_step, recorded_ops),
         Impl(REFERENCE, numpy_step, numpy_calls, "NumPy call"),
-        *_peer_impls({"torch": torch_impls, "autograd": hips_impls,
-                      "mygrad": mygrad_impls}, opts, notes),
-    ]
-    return Workload(impls, notes)
+    ], {"torch": torch_impls, "autograd": hips_impls, "mygrad": mygrad_impls},
+        opts)
 
 
 @workload("chain", "300 rounds of y = tanh(y*1.01) + y on 16 float32, sum, backward")
@@ -360,13 +358,11 @@ def mlp(opts):
             return _flat(*(p.grad for p in ps))
         return [Impl("mygrad", step)]
 
-    notes: list[str] = []
-    return Workload([
+    return _workload([
         Impl("ndgrad", ndgrad_step),
         Impl(REFERENCE, numpy_step),
-        *_peer_impls({"torch": torch_impls, "autograd": hips_impls,
-                      "mygrad": mygrad_impls}, opts, notes),
-    ], notes)
+    ], {"torch": torch_impls, "autograd": hips_impls, "mygrad": mygrad_impls},
+        opts)
 
 
 BIG_SIZE, BIG_QUICK_SIZE = 4_194_304, 262_144
@@ -425,12 +421,13 @@ def big(opts):
             return np.asarray(x_mg.grad)
         return [Impl("mygrad", step)]
 
-    return Workload([
+    wl = _workload([
         Impl("ndgrad", ndgrad_step),
         Impl(REFERENCE, numpy_step),
-        *_peer_impls({"torch": torch_impls, "autograd": hips_impls,
-                      "mygrad": mygrad_impls}, opts, notes),
-    ], notes)
+    ], {"torch": torch_impls, "autograd": hips_impls, "mygrad": mygrad_impls},
+        opts)
+    wl.notes[:0] = notes
+    return wl
 
 
 @workload("linreg", "d2l linear regression from scratch: 1000x2 data, batch 10, "
@@ -536,13 +533,11 @@ def linreg(opts):
             return _flat(w.data, b.data)
         return [Impl("mygrad", step)]
 
-    notes: list[str] = []
-    return Workload([
+    return _workload([
         Impl("ndgrad", ndgrad_step),
         Impl(REFERENCE, numpy_step),
-        *_peer_impls({"torch": torch_impls, "autograd": hips_impls,
-                      "mygrad": mygrad_impls}, opts, notes),
-    ], notes)
+    ], {"torch": torch_impls, "autograd": hips_impls, "mygrad": mygrad_impls},
+        opts)
 
 
 # --------------------------------------------------------------------- timing

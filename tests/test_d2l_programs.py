@@ -27,6 +27,20 @@ def sgd(params, lr, batch_size):
         param[:] = param - lr * param.grad / batch_size
 
 
+def train_classifier(net, loss, params, features, labels, epochs, batch_size, lr):
+    """The chapters' training loop (d2l's ``train_ch3``): minibatch SGD, then the loss
+    over all data after each epoch. Returns the losses and the final accuracy."""
+    losses = []
+    for epoch in range(epochs):
+        for X, y in data_iter(batch_size, features, labels):
+            with autograd.record():
+                l = loss(net(X), y)
+            l.backward()
+            sgd(params, lr, batch_size)
+        losses.append(loss(net(features), labels).mean().asscalar())
+    return losses, accuracy(net(features), labels)
+
+
 def squared_loss(y_hat, y):
     return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
 
@@ -114,15 +128,8 @@ def softmax_regression():
     def net(X):
         return softmax(nd.dot(X.reshape((-1, num_inputs)), W) + b)
 
-    losses = []
-    for epoch in range(5):
-        for X, y in data_iter(10, features, labels):
-            with autograd.record():
-                l = cross_entropy(net(X), y)
-            l.backward()
-            sgd([W, b], 0.1, 10)
-        losses.append(cross_entropy(net(features), labels).mean().asscalar())
-    return losses, accuracy(net(features), labels)
+    return train_classifier(net, cross_entropy, [W, b], features, labels, epochs=5,
+                            batch_size=10, lr=0.1)
 
 
 # ---- 4.2 MLP, 4.5 weight decay, 4.6 dropout from scratch ------------------------------
@@ -168,15 +175,8 @@ def mlp(drop_prob=0.0):
     def loss(out, y):  # softmax cross-entropy, with ndgrad's fused log_softmax
         return -nd.pick(nd.log_softmax(out), y)
 
-    losses = []
-    for epoch in range(8):
-        for X, y in data_iter(10, features, labels):
-            with autograd.record():
-                l = loss(net(X), y)
-            l.backward()
-            sgd(params, 0.2, 10)
-        losses.append(loss(net(features), labels).mean().asscalar())
-    return losses, accuracy(net(features), labels)
+    return train_classifier(net, loss, params, features, labels, epochs=8, batch_size=10,
+                            lr=0.2)
 
 
 def weight_decay(lambd):
@@ -408,15 +408,8 @@ def batch_norm_lenet():
     def loss(out, y):
         return -nd.pick(nd.log_softmax(out), y)
 
-    losses = []
-    for epoch in range(6):
-        for X, y in data_iter(8, images, labels):
-            with autograd.record():
-                l = loss(net(X), y)
-            l.backward()
-            sgd(params, 0.5, 8)
-        losses.append(loss(net(images), labels).mean().asscalar())
-    return losses, accuracy(net(images), labels)
+    return train_classifier(net, loss, params, images, labels, epochs=6, batch_size=8,
+                            lr=0.5)
 
 
 # ---- 8.5/9.1/9.2 RNN, GRU, LSTM from scratch --------------------------------------
