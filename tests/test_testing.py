@@ -281,10 +281,10 @@ def test_axes_are_valid_for_the_ndim(n_axis):
 # ---- pytest plugin: profiles ------------------------------------------------------
 
 def test_profiles_are_registered():
-    ci = settings.get_profile("ci")
+    ci = settings.get_profile("ndgrad-ci")
     assert (ci.max_examples, ci.derandomize, ci.deadline) == (15, True, None)
-    assert settings.get_profile("dev").max_examples == 100
-    assert settings.get_profile("thorough").max_examples == 1000
+    assert settings.get_profile("ndgrad-dev").max_examples == 100
+    assert settings.get_profile("ndgrad-thorough").max_examples == 1000
 
 
 def test_profile_chosen_by_the_environment(monkeypatch):
@@ -300,28 +300,48 @@ def test_profile_chosen_by_the_environment(monkeypatch):
         pytest_plugin.load_profile(default="ci")  # what conftest.py loaded
 
 
-@pytest.mark.parametrize("env, option, expected", [
-    ("thorough", [], 1000),                        # the variable selects a profile
-    (None, ["--hypothesis-profile=ci"], 15),        # registered before hypothesis reads it
-    (None, [], 100),                                # neither: hypothesis' own default
-])
-def test_plugin_in_another_project(tmp_path, env, option, expected):
+def _profile_in_another_project(tmp_path, env, option, plugin=True):
+    """(max_examples, derandomize, deadline) that hypothesis has in a project outside
+    ndgrad run with ``env`` added to a clean environment and pytest ``option``s."""
     (tmp_path / "test_x.py").write_text(
         "from hypothesis import settings\n"
-        f"def test_profile():\n    assert settings.default.max_examples == {expected}\n")
-    environ = {k: v for k, v in os.environ.items() if k != pytest_plugin.ENV_VAR}
+        "def test_profile():\n"
+        "    s = settings.default\n"
+        "    open('out.txt', 'w').write(repr((s.max_examples, s.derandomize, str(s.deadline))))\n")
+    environ = {k: v for k, v in os.environ.items() if k not in (pytest_plugin.ENV_VAR, "CI")}
     environ["PYTHONPATH"] = str(ROOT)
-    if env:
-        environ[pytest_plugin.ENV_VAR] = env
+    environ.update(env)
     # Installed, ndgrad registers the plugin through its pytest11 entry point; from a
     # source tree it has to be named.
     installed = any(ep.value.startswith("ndgrad.") for ep in
                     importlib.metadata.entry_points(group="pytest11"))
-    plugin = [] if installed else ["-p", "ndgrad.testing.pytest_plugin"]
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", *plugin, *option,
-                          str(tmp_path)],
+    if plugin:
+        choice = [] if installed else ["-p", "ndgrad.testing.pytest_plugin"]
+    else:
+        choice = ["-p", "no:ndgrad"] if installed else []
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          *choice, *option, str(tmp_path)],
                          cwd=tmp_path, env=environ, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+    return eval((tmp_path / "out.txt").read_text())
+
+
+@pytest.mark.parametrize("env, option, expected", [
+    ({pytest_plugin.ENV_VAR: "thorough"}, [], (1000, False, "None")),  # the variable
+    ({}, ["--hypothesis-profile=ndgrad-ci"], (15, True, "None")),  # registered in time
+])
+def test_plugin_in_another_project(tmp_path, env, option, expected):
+    assert _profile_in_another_project(tmp_path, env, option) == expected
+
+
+@pytest.mark.parametrize("env", [{}, {"CI": "true"}])
+def test_plugin_leaves_another_projects_settings_alone(tmp_path, env):
+    # Regression: in a CI environment hypothesis loads a "ci" profile of its own; the
+    # plugin used to register its ci profile under that name and so replace it.
+    without = _profile_in_another_project(tmp_path, env, [], plugin=False)
+    assert _profile_in_another_project(tmp_path, env, []) == without
+    if env:
+        assert without[1], "hypothesis should have loaded its own ci profile"
 
 
 # ---- the testing guide's example runs as written ----------------------------------
