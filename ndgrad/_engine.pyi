@@ -111,4 +111,5 @@ def run_backward(
     retain_graph: bool = False,
     create_graph: bool = False,
     variables: list[Array] | None = None,
+    allow_unreachable: bool = False,
 ) -> list[Any] | None: ...

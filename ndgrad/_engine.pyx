@@ -510,12 +510,14 @@ cdef _release(OpNode node):
 
 
 def run_backward(list heads, list head_grads, bint retain_graph=False,
-                 bint create_graph=False, list variables=None):
+                 bint create_graph=False, list variables=None,
+                 bint allow_unreachable=False):
     """Reverse mode from ``heads`` (arrays) seeded with ``head_grads``.
 
     With ``variables`` None, gradients go to every attached variable above the heads
     (written or added per its grad_req) and None is returned. Otherwise the gradients
-    of ``variables`` are returned, in order, and no ``.grad`` is touched.
+    of ``variables`` are returned, in order, and no ``.grad`` is touched; a variable
+    the heads do not depend on is an error, or gets zeros with ``allow_unreachable``.
     ``head_grads`` are raw arrays, or arrays of the heads' class with create_graph.
     """
     cdef Array h
@@ -540,6 +542,13 @@ def run_backward(list heads, list head_grads, bint retain_graph=False,
             targets.setdefault((<Array>v)._node, []).append((k, (<Array>v)._index))
 
     cdef list order = _topo(head_nodes, targets)
+    if targets is not None and not allow_unreachable:
+        for node, entries in targets.items():
+            if node.mark != _pass_id:
+                raise AutogradError(
+                    f"grad: variable {entries[0][0]} is unreachable from the heads: "
+                    "they were not computed from it inside record() (or only through "
+                    "detach()), so it has no gradient.")
     cdef list ready = []
     cdef list delivered = []
     cdef list kept = []             # (node, gradients) of outputs under retain_grad

@@ -141,7 +141,8 @@ def _engine_cast(g, dtype):
     return astype(g, dtype=np.dtype(dtype))
 
 
-def _run(heads, head_grads, retain_graph, create_graph, train_mode, variables=None):
+def _run(heads, head_grads, retain_graph, create_graph, train_mode, variables=None,
+         allow_unreachable=False):
     for k, h in enumerate(heads):
         if not isinstance(h, _engine.Array):
             raise TypeError(f"backward: head {k} is a {type(h).__name__}, not an array")
@@ -149,7 +150,8 @@ def _run(heads, head_grads, retain_graph, create_graph, train_mode, variables=No
     prev = (flags.recording, flags.training)
     flags.recording, flags.training = create_graph, train_mode
     try:
-        return _engine.run_backward(heads, grads, retain_graph, create_graph, variables)
+        return _engine.run_backward(heads, grads, retain_graph, create_graph, variables,
+                                    allow_unreachable)
     finally:
         flags.recording, flags.training = prev
 
@@ -176,12 +178,25 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     defaults to ``create_graph``. Returns a list, or one array if ``variables`` is
     one array.
     """
+    return _grad(heads, variables, head_grads, retain_graph, create_graph, train_mode)
+
+
+def _grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,
+          train_mode=True, allow_unreachable=False):
+    """grad(); with ``allow_unreachable`` a variable the heads do not depend on gets
+    zeros instead of an error (what jacobian and check_gradients need)."""
     single = isinstance(variables, _engine.Array)
     variables = _as_list(variables)
     heads = _as_list(heads)
+    if not variables:
+        raise ValueError("grad: no variables given; pass the arrays to differentiate "
+                         "with respect to")
+    if not heads:
+        raise ValueError("grad: no heads given; pass the arrays to differentiate")
     if retain_graph is None:
         retain_graph = create_graph
-    results = _run(heads, head_grads, retain_graph, create_graph, train_mode, variables)
+    results = _run(heads, head_grads, retain_graph, create_graph, train_mode, variables,
+                   allow_unreachable)
     # Raw gradients may be read-only broadcast views: hand out writable arrays.
     results = [r if isinstance(r, _engine.Array) else
                type(v)._wrap(r if r.flags.writeable else r.copy())

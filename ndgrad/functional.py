@@ -36,7 +36,7 @@ def _grads(y, vs, head, **kwargs):
     """Gradients of <head, y> at ``vs``; zeros where y does not depend on them."""
     if y._node is None:
         return [type(v)._wrap(np.zeros_like(v._data)) for v in vs]
-    return autograd.grad(y, vs, head_grads=head, **kwargs)
+    return autograd._grad(y, vs, head_grads=head, allow_unreachable=True, **kwargs)
 
 
 def vjp(f, *xs, v=None):

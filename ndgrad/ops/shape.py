@@ -3,6 +3,8 @@
 Each pair here is the other's transpose (reshape/reshape, broadcast_to/sum_to,
 getitem/index_grad), which is what makes gradients of any order work.
 """
+import math
+
 import numpy as np
 
 from ndgrad import _engine, _kernels
@@ -22,7 +24,12 @@ def mxnet_shape(src, shape, reverse=False):
     -4 splits one into the next two values (one of which may be -1). With
     ``reverse`` the codes are matched from the right.
     """
-    shape = (int(shape),) if np.ndim(shape) == 0 else tuple(int(s) for s in shape)
+    shape = (int(shape),) if np.ndim(shape) == 0 else tuple([int(s) for s in shape])
+    if all([s > 0 for s in shape]):  # no codes: the common case, checked once
+        if math.prod(shape) != math.prod(src):
+            raise ValueError(f"reshape: cannot reshape an array of shape {tuple(src)} "
+                             f"to {shape}")
+        return shape
     if reverse:
         return tuple(reversed(mxnet_shape(tuple(reversed(src)), tuple(reversed(shape)))))
     out, i, k = [], 0, 0
@@ -45,9 +52,9 @@ def mxnet_shape(src, shape, reverse=False):
             out.append(code); i += 1
         k += 1
     if out.count(-1) == 1:
-        known = int(np.prod([d for d in out if d != -1]))
-        out[out.index(-1)] = int(np.prod(src)) // max(known, 1)
-    if int(np.prod(out)) != int(np.prod(src)) or -1 in out:
+        known = math.prod([d for d in out if d != -1])
+        out[out.index(-1)] = math.prod(src) // max(known, 1)
+    if math.prod(out) != math.prod(src) or -1 in out:
         raise ValueError(f"reshape: cannot reshape an array of shape {tuple(src)} to "
                          f"{shape} (resolved to {tuple(out)})")
     return tuple(out)

@@ -160,9 +160,9 @@ def _recorded_gradients(f, arrays, heads):
     linked = [(o, h) for o, h in zip(outs, heads) if o._node is not None]
     if not linked:  # f does not depend on its inputs
         return [type(a)._wrap(np.zeros_like(a._data)) for a in arrays]
-    return autograd.grad([o for o, _ in linked], list(arrays),
-                         head_grads=[type(o)._wrap(h) for o, h in linked],
-                         create_graph=outer)
+    return autograd._grad([o for o, _ in linked], list(arrays),
+                          head_grads=[type(o)._wrap(h) for o, h in linked],
+                          create_graph=outer, allow_unreachable=True)
 
 
 class _Check:
