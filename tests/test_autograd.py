@@ -262,6 +262,34 @@ def test_grad_of_an_array_outside_the_graph_is_refused():
         autograd.grad(y, [w])
 
 
+def test_grad_of_an_unreachable_variable_is_refused():
+    # Regression: a variable the heads do not depend on used to get zeros; MXNet
+    # refuses it ("unreachable from the outputs"). Its .grad stays as it was.
+    x, w, u = nd.array([1.0]), nd.array([2.0]), nd.array([3.0])
+    for v in (x, w, u):
+        v.attach_grad()
+    with autograd.record():
+        y = x * 2 + w.detach() * 0 + u * 0
+    with pytest.raises(AutogradError, match="variable 1 is unreachable from the heads"):
+        autograd.grad(y, [x, w], retain_graph=True)
+    assert w.grad.asnumpy().tolist() == [0.0]
+    # Reached through an op whose gradient happens to be zero is reachable.
+    assert autograd.grad(y, [u], retain_graph=True)[0].asnumpy().tolist() == [0.0]
+
+
+@pytest.mark.parametrize("heads, variables, what", [
+    ("y", [], "no variables given"), ([], ["x"], "no heads given")])
+def test_grad_needs_heads_and_variables(heads, variables, what):
+    x = nd.array([1.0])
+    x.attach_grad()
+    with autograd.record():
+        y = x * 2
+    arrays = {"x": x, "y": y}
+    heads = arrays[heads] if isinstance(heads, str) else heads
+    with pytest.raises(ValueError, match=what):
+        autograd.grad(heads, [arrays[v] for v in variables])
+
+
 def test_mark_variables_uses_the_given_buffer():
     x = nd.array([1.0, 2.0])
     buf = nd.zeros((2,))
