@@ -1,5 +1,6 @@
 """MXNet's autograd semantics, pinned with the values MXNet 1.9.1 produced
 (docs/mxnet-1.9.1-behaviour.md) and the errors ndgrad gives where MXNet was silent."""
+import math
 import sys
 import threading
 
@@ -405,3 +406,41 @@ def test_saved_arrays_are_freed_by_backward_without_cycles():
         assert ref() is None  # released at once: reference counting, no cycle
     finally:
         gc.enable()
+
+
+# ---------------------------------------------------------------- MXNet's test_autograd
+
+def test_gradient():
+    # MXNet 1.9.1 tests/python/unittest/test_autograd.py::test_gradient, as written
+    # (its tolerance 1e-7 is below float32's ulp at 3.7: exp(1) must round correctly).
+    x = nd.ones((1,))
+    x.attach_grad()
+
+    with autograd.record():
+        z = nd.elemwise_add(nd.exp(x), x)
+    dx, = autograd.grad(z, [x], create_graph=True)
+    assert abs(dx.asscalar() - 3.71828175) < 1e-7
+    dx.backward()
+    assert abs(x.grad.asscalar() - 2.71828175) < 1e-7
+
+
+@pytest.mark.parametrize("flavour", ["nd", "np"])
+def test_float32_exp_is_correctly_rounded(flavour):
+    # NumPy's float32 exp kernel can be an ulp or two off (exp(1) = 2.7182820 on
+    # AVX512 machines); MXNet's calls the C library's expf, which rounds correctly (to
+    # 0.502 ulp). ndgrad computes float32 exp in float64 and rounds once.
+    from ndgrad import np as mnp
+    lib = nd if flavour == "nd" else mnp
+    values = np.random.default_rng(0).uniform(-80, 80, 100_000).astype(np.float32)
+    values[:3] = [1.0, 0.0, -1.0]
+    got = lib.exp(lib.array(values)).asnumpy()
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, np.exp(values.astype(np.float64))
+                                  .astype(np.float32))
+    assert float(lib.exp(lib.array([1.0])).asnumpy()[0]) == float(np.float32(math.e))
+    # Other dtypes are NumPy's: float64 as is, complex (check_gradients' complex step).
+    z = np.array([0.5 + 1j, -1 - 0.25j])
+    np.testing.assert_array_equal(lib.exp(lib.array([0.5, 2.0], dtype="float64"))
+                                  .asnumpy(), np.exp([0.5, 2.0]))
+    from ndgrad.ops.elementwise import exp
+    np.testing.assert_array_equal(exp(z), np.exp(z))

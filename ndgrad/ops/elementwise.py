@@ -125,7 +125,23 @@ relu_grad = defop(
 
 negative = _unary("negative", np.negative, lambda g, ans, x: -g,
                   "Numerical negative, elementwise.", save_inputs=False)
-exp = _unary("exp", np.exp, lambda g, ans, x: g * ans,
+
+
+def _exp(x):
+    """exp(x); float32 is computed in float64 and rounded once.
+
+    NumPy's float32 exp kernel (SIMD) is up to about 2 ulp off (exp(1) = 2.7182820 on
+    AVX512 machines, 4 values in 10 differ), while MXNet's calls the C library's expf,
+    which rounds correctly (to 0.502 ulp). The float64 loop casts on the fly into the
+    float32 result (no float64 copy): 4M elements take 5.4 ms instead of 1.7 ms. Other
+    dtypes (float64, float16, complex for the complex step) are NumPy's.
+    """
+    if getattr(x, "dtype", None) != np.float32:
+        return np.exp(x)
+    return np.exp(x, dtype=np.float64, out=np.empty_like(x), casting="same_kind")
+
+
+exp = _unary("exp", _exp, lambda g, ans, x: g * ans,
              "Exponential, elementwise.\n\n    >>> nd.exp(nd.array([0, 1]))\n"
              "    [1.        2.7182817]", save_inputs=False, save_output=True)
 expm1 = _unary("expm1", np.expm1, lambda g, ans, x: g * (ans + 1),
