@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from ndgrad import AutogradError, autograd, nd
+from ndgrad.test_utils import assert_almost_equal
 
 
 def _vals(a):
@@ -444,3 +445,165 @@ def test_float32_exp_is_correctly_rounded(flavour):
                                   .asnumpy(), np.exp([0.5, 2.0]))
     from ndgrad.ops.elementwise import exp
     np.testing.assert_array_equal(exp(z), np.exp(z))
+
+
+def test_is_train():
+    # MXNet's test_is_train: Dropout follows the training flag, which record(),
+    # pause(), train_mode(), predict_mode() and backward(train_mode=) set.
+    x = nd.ones((10, 10))
+    x.attach_grad()
+    with autograd.record(train_mode=True):
+        assert autograd.is_recording()
+        assert autograd.is_training()
+        y = nd.Dropout(x, p=0.5)
+        assert y.asnumpy().max() == 2 and y.asnumpy().min() == 0
+        y.backward()
+        assert (x.grad.asnumpy() == y.asnumpy()).all()
+
+        with autograd.predict_mode():
+            assert autograd.is_recording()
+            assert not autograd.is_training()
+            y = nd.Dropout(x, p=0.5)
+            assert (y.asnumpy() == x.asnumpy()).all()
+            y.backward(train_mode=False)
+            assert (x.grad.asnumpy() == x.asnumpy()).all()
+
+    with autograd.record(train_mode=False):
+        assert autograd.is_recording()
+        assert not autograd.is_training()
+        y = nd.Dropout(x, p=0.5)
+        assert (y.asnumpy() == x.asnumpy()).all()
+        y.backward(train_mode=False)
+        assert (x.grad.asnumpy() == x.asnumpy()).all()
+
+        with autograd.train_mode():
+            assert autograd.is_recording()
+            assert autograd.is_training()
+            y = nd.Dropout(x, p=0.5)
+            assert y.asnumpy().max() == 2 and y.asnumpy().min() == 0
+            y.backward()
+            assert (x.grad.asnumpy() == y.asnumpy()).all()
+
+    assert not autograd.is_recording()
+    assert not autograd.is_training()
+    y = nd.Dropout(x, p=0.5)
+    assert (y.asnumpy() == x.asnumpy()).all()
+
+    with autograd.train_mode():
+        assert not autograd.is_recording()
+        assert autograd.is_training()
+        y = nd.Dropout(x, p=0.5)
+        assert y.asnumpy().max() == 2 and y.asnumpy().min() == 0
+
+
+def test_training():
+    # MXNet's test_training: pause() is predict mode, so Dropout is the identity.
+    x = nd.ones((10, 10))
+    with autograd.record():
+        y = nd.Dropout(x, p=0.5)
+        assert not (y.asnumpy() == x.asnumpy()).all()
+        with autograd.pause():
+            y = nd.Dropout(x, p=0.5)
+            assert (y.asnumpy() == x.asnumpy()).all()
+
+
+def test_backward_train_mode_sets_training_during_the_pass():
+    # What backward(train_mode=) means beyond Dropout's recorded mask: the flag seen
+    # by code running in the backward pass (a Function's backward), restored after.
+    seen = []
+
+    class Probe(autograd.Function):
+        def forward(self, x):
+            return x * 1
+
+        def backward(self, dy):
+            seen.append(autograd.is_training())
+            return dy
+
+    x = nd.ones((2,))
+    x.attach_grad()
+    for train in (True, False):
+        with autograd.record():
+            y = Probe()(x)
+            y.backward(train_mode=train)
+            assert autograd.is_training()
+    assert seen == [True, False]
+
+
+def test_detach_updated_grad():
+    # MXNet's test_detach_updated_grad. ndgrad has no _fresh_grad flag (MXNet's
+    # marker that a backward wrote a variable's gradient); what it tracks is asserted
+    # instead: which gradient buffers the pass wrote.
+    x = nd.ones((2, 2))
+    dx = nd.zeros_like(x)
+    y = nd.ones_like(x)
+    dy = nd.zeros_like(x)
+    autograd.mark_variables([x, y], [dx, dy])
+
+    with autograd.record():
+        x2 = x + 2
+        y2 = x2 + y
+        y2.backward()
+    assert (dx.asnumpy() == 1).all()
+    assert (dy.asnumpy() == 1).all()
+
+    dx[:] = 0
+    dy[:] = 7  # so that a write shows
+    with autograd.record():
+        x2 = x + 2
+        x2 = x2.detach()
+        y2 = x2 + y
+        y2.backward()
+    assert (dx.asnumpy() == 0).all()   # x is cut off: its gradient is not written
+    assert (dy.asnumpy() == 1).all()   # y's is
+    assert x.grad is dx and y.grad is dy
+
+
+def test_function():
+    # MXNet's test_function: a Function with two inputs and two outputs gives the
+    # gradients the built-in ops give.
+    class func(autograd.Function):
+        def forward(self, x, y):
+            m = x / y
+            n = x * y
+            self.save_for_backward(x, y)
+            return m, n
+
+        def backward(self, dm, dn):
+            x, y = self.saved_tensors
+            dx = dm / y + dn * y
+            dy = dn * x - dm * x / y / y
+            return dx, dy
+
+    f = func()
+    x = nd.random.uniform(shape=(10,))
+    x.attach_grad()
+    y = nd.random.uniform(shape=(10,))
+    y.attach_grad()
+    with autograd.record():
+        m, n = f(x, y)
+        autograd.backward([m, n])
+
+    dx1 = x.grad.asnumpy()
+    dy1 = y.grad.asnumpy()
+
+    with autograd.record():
+        autograd.backward([x / y, x * y])
+
+    assert_almost_equal(x.grad.asnumpy(), dx1)
+    assert_almost_equal(y.grad.asnumpy(), dy1)
+
+
+def test_get_symbol():
+    # MXNet's test_get_symbol.
+    x = nd.ones((1,))
+    x.attach_grad()
+    with autograd.record():
+        y = x * x + 2 * x - 1
+    assert len(autograd.get_symbol(y).list_arguments()) == 1
+
+    z = nd.ones((1,))
+    z.attach_grad()
+    with autograd.record():
+        y = x * x + 2 * z - 1
+    assert len(autograd.get_symbol(y).list_arguments()) == 2

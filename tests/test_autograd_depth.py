@@ -235,6 +235,13 @@ def test_function_with_two_inputs_and_two_outputs_as_mxnet():
         total = (y * 2 + z).sum()
     total.backward()
     assert _vals(x.grad) == [7, 9] and _vals(w.grad) == [3, 5]
+    # The built-in ops give the same gradients (MXNet's test_function checks this).
+    custom = [x.grad.asnumpy(), w.grad.asnumpy()]
+    with autograd.record():
+        total = (x * w * 2 + (x + w)).sum()
+    total.backward()
+    np.testing.assert_array_equal(x.grad.asnumpy(), custom[0])
+    np.testing.assert_array_equal(w.grad.asnumpy(), custom[1])
 
 
 def test_function_outside_record_just_runs_forward():
