@@ -146,6 +146,53 @@ def test_backward_of_created_gradients_writes_into_variables_as_mxnet():
     _close(x.grad, [3.2974424, 5.4365635], rtol=1e-6)
 
 
+def _softmax_output_gradient(label, **options):
+    """x -> the gradient SoftmaxOutput(x, label, **options) sends to x (recorded with
+    create_graph, so it can be differentiated)."""
+    def first_order(x):
+        if x._node is None:  # numeric differentiation evaluates at plain arrays
+            x.attach_grad()
+        with autograd.record():
+            y = nd.SoftmaxOutput(x, label, **options)
+        return autograd.grad(y, [x], create_graph=True)[0]
+    return first_order
+
+
+def test_second_derivative_of_softmax_output_is_that_of_its_gradient():
+    # SoftmaxOutput's gradient ignores the head gradient (MXNet's design): it is the
+    # function F(x) = (softmax(x) - onehot) * scale. Its derivative under create_graph
+    # must be F's Jacobian, not F again. Here <v, F> has gradient J_softmax^T v.
+    x = _f64([[0.1, 0.5, -0.3]])
+    v = np.array([[1.0, -1.0, 2.0]])
+    x.attach_grad()
+    with autograd.record():
+        g = _softmax_output_gradient(nd.array([2]))(x)
+    p = np.exp(x.asnumpy()[0]) / np.exp(x.asnumpy()[0]).sum()
+    _close(g, [p - [0, 0, 1]])
+    _close(autograd.grad(g, [x], head_grads=_f64(v))[0],
+           [(np.diag(p) - np.outer(p, p)) @ v[0]])
+
+
+@pytest.mark.parametrize("shape, label, options", [
+    ((2, 3), [2, 0], {}),
+    ((4, 3), [0, 1, 2, 2], {"grad_scale": 2.0, "normalization": "batch"}),
+    ((4, 3), [0, 1, 2, 2], {"normalization": "valid", "use_ignore": True,
+                            "ignore_label": 2}),
+    ((2, 3), [1, 0], {"smooth_alpha": 0.2}),
+    ((2, 2, 3), [[0, 1, 1], [1, 1, 0]], {"multi_output": True}),
+    ((2, 2, 3), [[0, 1, 1], [1, 1, 0]], {"multi_output": True, "use_ignore": True,
+                                         "ignore_label": 1, "normalization": "valid"}),
+    ((2, 2, 3), [[1, 0], [2, 1]], {"preserve_shape": True}),
+    ((2, 2, 3), [[1, 0], [0, 0]], {}),
+])
+def test_softmax_output_derivatives_against_numeric(shape, label, options):
+    # Second and third derivatives of SoftmaxOutput: those of its gradient function,
+    # checked against central differences of that function.
+    x = np.random.default_rng(1).uniform(-1.5, 1.5, shape)
+    first_order = _softmax_output_gradient(nd.array(label), **options)
+    check_gradients(first_order, [x], order=2)
+
+
 class _CountRecords:
     """Counts the OpNodes the engine creates, through its record-time hook."""
 

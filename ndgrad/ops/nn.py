@@ -236,13 +236,32 @@ def _nd_softmax_output(data, label, grad_scale=1.0, ignore_label=-1.0,
                                smooth_alpha=smooth_alpha)
 
 
+def _softmax_output_vjp(g, ans, x, label, multi_output=False, preserve_shape=False,
+                        **kw):
+    # The head gradient is ignored (MXNet's design): the gradient is the function
+    # (softmax(x) - onehot) * scale of x. A plain backward reads it off the saved
+    # output. Under create_graph the output would lead back into this VJP, which
+    # ignores its head gradient, so the gradient's own derivative would be wrong:
+    # the probabilities are recomputed from x with the softmax op instead.
+    p = ans
+    if _raw(x) is not x:
+        if multi_output or preserve_shape:
+            p = softmax(x, axis=1 if multi_output else -1)
+        else:
+            p = sh.reshape(softmax(sh.reshape(x, shape=(x.shape[0], -1)), axis=1),
+                           shape=x.shape)
+    return softmax_output_grad(p, label, multi_output=multi_output,
+                               preserve_shape=preserve_shape, **kw)
+
+
 # Not a Jacobian (the head gradient is ignored, by MXNet's design), so its gradient is
-# tested by hand against MXNet in tests/test_nn_ops.py; _softmax_output_grad has a
+# tested by hand against MXNet in tests/test_nn_ops.py, and its derivatives (those of
+# the gradient function) in tests/test_autograd_depth.py; _softmax_output_grad has a
 # generated test.
 SoftmaxOutput = defop(
     "SoftmaxOutput",
     _softmax_output,
-    (lambda g, ans, x, label, **kw: softmax_output_grad(ans, label, **kw), None),
+    (_softmax_output_vjp, None),
     inputs=("data", "label"), nd=("SoftmaxOutput", "Softmax"), nd_args=_nd_softmax_output,
     doc=_softmax_output.__doc__, save_output=True)
 
