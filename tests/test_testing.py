@@ -82,6 +82,24 @@ def test_head_grad_is_used():
         check_gradients(lambda x: WrongSquare()(x), X, head_grad=np.array([0, 0, 1.0]))
 
 
+def test_head_grads_must_match_the_outputs():
+    # One head gradient for two outputs used to check the first output only (zip
+    # truncates), so the wrong second one passed.
+    two = lambda x: (nd.sin(x), WrongSquare()(x))  # noqa: E731
+    with pytest.raises(ValueError, match=r"check_gradients: 1 head gradient\(s\) for "
+                                         r"the 2 output\(s\) of f"):
+        check_gradients(two, X, head_grad=np.ones(3))
+    with pytest.raises(ValueError, match=r"3 head gradient\(s\) for the 2 output"):
+        check_gradients(two, X, head_grad=[np.ones(3)] * 3)
+    with pytest.raises(ValueError, match=r"head gradient 1 has shape \(1,\), but "
+                                         r"output 1 has shape \(3,\)"):
+        check_gradients(two, X, head_grad=[np.ones(3), np.ones(1)])
+    with pytest.raises(ValueError, match=r"1 head gradient\(s\) for the 2 output"):
+        numeric_gradients(two, X, np.ones(3))
+    with pytest.raises(AssertionError, match="ndgrad gives"):
+        check_gradients(two, X, head_grad=[np.ones(3), np.ones(3)])
+
+
 def test_numeric_gradients_are_central_differences():
     g, = numeric_gradients(nd.sin, X, np.ones(3))
     np.testing.assert_allclose(g, np.cos(X[0]), rtol=1e-8)

@@ -34,7 +34,8 @@ def check_gradients(f, inputs, order=1, *, eps=None, rtol=1e-4, atol=1e-6,
     eps        -- the numeric step (default 1e-6; 1e-20 for method='complex').
     rtol, atol -- an element passes when ``|ndgrad - numeric| <= atol + rtol *
                   |numeric|``; each further order gets 10 times both.
-    head_grad  -- the output gradient (one per output; random by default).
+    head_grad  -- the output gradient: one per output (a list for several), of
+                its shape, else ValueError; random by default.
     method     -- 'central': central differences. 'complex': the complex step
                   ``Im L(x + i eps v) / eps``, exact to rounding, but only for analytic
                   ``f`` whose ops accept complex128 data (see the testing guide).
@@ -142,8 +143,20 @@ def _evaluate(f, xs, cls):
 
 
 def _heads(heads, outs):
-    """The head gradients; None means ones (real even if the outputs are complex)."""
-    return heads if heads is not None else [np.ones(o._data.shape) for o in outs]
+    """The head gradients, one per output of the right shape (checked: zip would drop
+    outputs); None means ones (real even if the outputs are complex)."""
+    if heads is None:
+        return [np.ones(o._data.shape) for o in outs]
+    if len(heads) != len(outs):
+        raise ValueError(f"check_gradients: {len(heads)} head gradient(s) for the "
+                         f"{len(outs)} output(s) of f; give one per output (a list), "
+                         "or none for random ones")
+    for k, (h, o) in enumerate(zip(heads, outs)):
+        if np.shape(h) != o._data.shape:
+            raise ValueError(f"check_gradients: head gradient {k} has shape "
+                             f"{np.shape(h)}, but output {k} has shape "
+                             f"{o._data.shape}; they must be equal")
+    return heads
 
 
 def _recorded_gradients(f, arrays, heads):
