@@ -8,6 +8,7 @@ made of these ops and differentiable to any order.
 import numpy as np
 
 from ndgrad._engine import Array
+from ndgrad.ops.axes import AxisError, normalize_axes, normalize_axis
 from ndgrad.ops.creation import zeros_like
 from ndgrad.ops.elementwise import _zero_grad
 from ndgrad.ops import np_conventions as npc
@@ -18,13 +19,6 @@ from ndgrad.ops.shape import getitem, index_grad, reshape
 def _indices(x):
     """The raw data of an index array (an ndgrad array, NumPy array or list)."""
     return np.asarray(x._data if isinstance(x, Array) else x)
-
-
-def _axis(name, axis, ndim):
-    if not -ndim <= axis < max(ndim, 1):
-        raise IndexError(f"{name}: axis {axis} is out of range for an array with {ndim} "
-                         "dimensions")
-    return axis % max(ndim, 1)
 
 
 def _lanes(name, index, n, mode):
@@ -77,7 +71,7 @@ def _pick(data, index, axis=-1, keepdims=False, mode="clip"):
         >>> nd.pick(nd.array([[1, 2], [3, 4]]), nd.array([0, 1]))
         [1. 4.]
     """
-    ax = _axis("pick", axis, data.ndim)
+    ax = normalize_axis("pick", axis, data.shape)
     want = data.shape[:ax] + data.shape[ax + 1:]
     idx = np.asarray(index)
     if idx.shape != want and idx.shape != want[:ax] + (1,) + want[ax:]:
@@ -110,7 +104,7 @@ def _take(a, indices, axis=0, mode="clip"):
          [3. 4.]
          [1. 2.]]
     """
-    ax = _axis("take", axis, a.ndim)
+    ax = normalize_axis("take", axis, a.shape)
     return np.take(a, _lanes("take", indices, a.shape[ax], mode), axis=ax)
 
 
@@ -300,13 +294,20 @@ def _nd_slice(data, begin, end, step=()):
 
 
 def _nd_slice_axis(data, axis, begin, end):
-    ax = _axis("slice_axis", axis, data.ndim)
+    ax = normalize_axis("slice_axis", axis, data.shape)
     return (data,), {"index": (slice(None),) * ax + (slice(begin, end),)}
 
 
 def _nd_slice_like(data, shape_like, axes=()):
     shape = shape_like.shape
-    axes = [a % data.ndim for a in axes] if axes else range(min(data.ndim, len(shape)))
+    if axes:
+        axes = normalize_axes("slice_like", axes, data.shape)
+        bad = [a for a in axes if a >= len(shape)]
+        if bad:
+            raise AxisError(f"slice_like: axis {bad[0]} of data of shape {data.shape} "
+                            f"is not an axis of shape_like's shape {shape}")
+    else:
+        axes = range(min(data.ndim, len(shape)))
     index = [slice(None)] * data.ndim
     for a in axes:
         index[a] = slice(0, shape[a])
@@ -314,8 +315,7 @@ def _nd_slice_like(data, shape_like, axes=()):
 
 
 def _nd_flip(data, axis):
-    axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
-    axes = {_axis("flip", a, data.ndim) for a in axes}
+    axes = set(normalize_axes("flip", axis, data.shape))
     return (data,), {"index": tuple(slice(None, None, -1) if d in axes else slice(None)
                                     for d in range(data.ndim))}
 

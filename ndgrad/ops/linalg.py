@@ -1,6 +1,7 @@
 """Contractions. ``tensordot`` carries the gradient; dot front ends reduce to it."""
 import numpy as np
 
+from ndgrad.ops.axes import normalize_axes
 from ndgrad.ops.registry import GradTest, defop
 from ndgrad.ops import np_conventions as npc
 from ndgrad.ops.shape import transpose
@@ -19,8 +20,13 @@ def _axes_pairs(axes, a_ndim):
 
 def _tensordot(lhs, rhs, axes=2):
     """Sum products over ``axes`` of lhs and rhs (NumPy's tensordot)."""
-    if np.ndim(axes) == 0 and int(axes) == 1 and 1 <= lhs.ndim <= 2 and 1 <= rhs.ndim <= 2:
-        return np.dot(lhs, rhs)  # the common matrix case, without tensordot's reshapes
+    if np.ndim(axes) == 0:
+        if int(axes) == 1 and 1 <= lhs.ndim <= 2 and 1 <= rhs.ndim <= 2:
+            return np.dot(lhs, rhs)  # the common matrix case, without tensordot's reshapes
+    else:
+        a_axes, b_axes = _axes_pairs(axes, lhs.ndim)
+        axes = (normalize_axes("tensordot", a_axes, lhs.shape, what="lhs"),
+                normalize_axes("tensordot", b_axes, rhs.shape, what="rhs"))
     return np.tensordot(lhs, rhs, axes)
 
 

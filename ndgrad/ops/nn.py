@@ -19,6 +19,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from ndgrad import _kernels, random as _random
 from ndgrad._state import flags
 from ndgrad.ops import elementwise as ew
+from ndgrad.ops.axes import normalize_axes, normalize_axis
 from ndgrad.ops import reduce as rd
 from ndgrad.ops import shape as sh
 from ndgrad.ops.creation import zeros_like
@@ -925,8 +926,8 @@ def _nd_dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False):
         raise ValueError(f"Dropout: p must be in [0, 1], not {p}")
     if p == 0 or not (flags.training or mode == "always"):
         return (data, None), {}
-    shape = tuple(1 if a in {x % data.ndim for x in axes} else d
-                  for a, d in enumerate(data.shape))
+    shared = set(normalize_axes("Dropout", axes, data.shape))
+    shape = tuple(1 if a in shared else d for a, d in enumerate(data.shape))
     keep = _random.generator().random(shape) >= p
     dtype = data._data.dtype
     mask = keep.astype(dtype) / dtype.type(1 - p) if p < 1 else np.zeros(shape, dtype)
@@ -943,10 +944,10 @@ Dropout = defop("Dropout", _dropout,
 
 # ---- normalisation ----------------------------------------------------------------
 
-def _norm_axes(ndim, axis):
-    """The reduced axes and the broadcast shape of a per-``axis`` parameter."""
-    axis %= ndim
-    return tuple(a for a in range(ndim) if a != axis), axis
+def _norm_axes(shape, axis):
+    """BatchNorm's reduced axes (all but ``axis``) and ``axis``, checked."""
+    axis = normalize_axis("BatchNorm", axis, shape)
+    return tuple(a for a in range(len(shape)) if a != axis), axis
 
 
 def _along(p, ndim, axis):
@@ -997,7 +998,7 @@ def _batch_norm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, fix_gamma=
         [[0.9995004 1.9990008]
          [2.9985013 5.9970026]]
     """
-    red, axis = _norm_axes(data.ndim, axis)
+    red, axis = _norm_axes(data.shape, axis)
     if batch_stats:
         mean, var = data.mean(axis=red), data.var(axis=red)
     else:
@@ -1008,7 +1009,7 @@ def _batch_norm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, fix_gamma=
 
 
 def _bn_parts(x, mm, mv, eps, batch_stats, axis, update):
-    red, axis = _norm_axes(x.ndim, axis)
+    red, axis = _norm_axes(x.shape, axis)
     if update is not None:
         update.apply(x, red)
     if batch_stats:
@@ -1034,7 +1035,7 @@ def _bn_gamma_vjp(g, ans, x, gamma, beta, mm, mv, eps=1e-3, fix_gamma=True,
 
 def _bn_beta_vjp(g, ans, x, gamma, beta, mm, mv, eps=1e-3, fix_gamma=True,
                  batch_stats=False, axis=1, update=None):
-    red, axis = _norm_axes(x.ndim, axis)
+    red, axis = _norm_axes(x.shape, axis)
     if update is not None:
         update.apply(x, red)
     return rd.sum(g, axis=red)
@@ -1060,7 +1061,7 @@ def _nd_batch_norm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentu
                    cudnn_off=False, min_calib_range=None, max_calib_range=None):
     if output_mean_var:
         raise NotImplementedError("BatchNorm: output_mean_var=True is not supported")
-    channels = data.shape[axis % data.ndim]
+    channels = data.shape[normalize_axis("BatchNorm", axis, data.shape)]
     for name, p in (("gamma", gamma), ("beta", beta), ("moving_mean", moving_mean),
                     ("moving_var", moving_var)):
         if p.shape != (channels,):
@@ -1096,7 +1097,12 @@ def _layer_norm(data, gamma, beta, axis=-1, eps=1e-5):
         >>> nd.LayerNorm(nd.array([[1, 2, 3]]), nd.ones(3), nd.zeros(3))
         [[-1.2247356  0.         1.2247356]]
     """
-    ax = axis % data.ndim
+    ax = normalize_axis("LayerNorm", axis, data.shape)
+    n = data.shape[ax]
+    if np.shape(gamma) != (n,) or np.shape(beta) != (n,):
+        raise ValueError(f"LayerNorm: gamma and beta must have shape ({n},), the length "
+                         f"of axis {axis} of data of shape {data.shape}; got "
+                         f"{np.shape(gamma)} and {np.shape(beta)}")
     mean = data.mean(axis=ax, keepdims=True)
     var = data.var(axis=ax, keepdims=True)
     out = (data - mean) / np.sqrt(var + eps) * _along(gamma, data.ndim, ax)

@@ -3,7 +3,8 @@ import numpy as np
 
 from ndgrad._engine import Array
 from ndgrad.ops.elementwise import _zero_grad, equal, sign
-from ndgrad.ops.indexing import _axis, put_along, where
+from ndgrad.ops.axes import normalize_axes, normalize_axis
+from ndgrad.ops.indexing import put_along, where
 from ndgrad.ops.registry import GradTest, defop
 from ndgrad.ops import np_conventions as npc
 from ndgrad.ops.shape import broadcast_to, reshape
@@ -69,32 +70,35 @@ def _axis_tuple(axis):
     return (int(axis),) if np.ndim(axis) == 0 else tuple(int(a) for a in axis)
 
 
-def _nd_axes(data, axis=None, keepdims=False, exclude=False):
-    """MXNet's reduction arguments: ``axis=()`` is every axis; ``exclude=True``
-    reduces every axis except those given."""
-    given = _axis_tuple(axis)
-    for a in given:
-        if not -data.ndim <= a < data.ndim:
-            raise ValueError(f"axis {a} is out of range for an array of shape {data.shape}")
+def _reduced_axes(op, data, axis, exclude=False):
+    """MXNet's reduction axes: ``axis=()`` is every axis; ``exclude=True`` reduces
+    every axis except those given."""
+    given = normalize_axes(op, _axis_tuple(axis), data.shape)
     if exclude:
-        given = tuple(a for a in range(data.ndim) if a not in {g % data.ndim for g in given})
-    elif not given:
-        given = None
-    return (data,), {"axis": given, "keepdims": keepdims}
+        return tuple(a for a in range(data.ndim) if a not in given)
+    return given or None
+
+
+def _nd_axes_of(op):
+    """The nd adapter of reduction ``op``: MXNet's axis, keepdims and exclude."""
+    def adapter(data, axis=None, keepdims=False, exclude=False):
+        return (data,), {"axis": _reduced_axes(op, data, axis, exclude),
+                         "keepdims": keepdims}
+    return adapter
 
 
 def _nd_norm(data, ord=2, axis=None, keepdims=False):
     if ord not in (1, 2):
         raise ValueError(f"norm: ord must be 1 or 2 (as in MXNet), not {ord!r}")
-    args, kwargs = _nd_axes(data, axis, keepdims)
-    return args, {"ord": ord, **kwargs}
+    return (data,), {"ord": ord, "axis": _reduced_axes("norm", data, axis),
+                     "keepdims": keepdims}
 
 
 sum = defop("sum", _sum, (lambda g, ans, x, axis=None, keepdims=False: _spread(g, x, axis),),
-            nd=("sum",), nd_args=_nd_axes, np=("sum",), doc=_sum.__doc__, save_inputs=False,
+            nd=("sum",), nd_args=_nd_axes_of("sum"), np=("sum",), doc=_sum.__doc__, save_inputs=False,
             test=_REDUCE)
 def _nd_mean(data, axis=None, keepdims=False, exclude=False):
-    args, kwargs = _nd_axes(data, axis, keepdims, exclude)
+    args, kwargs = _nd_axes_of("mean")(data, axis, keepdims, exclude)
     if np.dtype(data.dtype).kind in "iu":
         kwargs["dtype"] = np.dtype(data.dtype)
     return args, kwargs
@@ -135,7 +139,7 @@ def _reduction(name, fn, vjp, doc, test=_REDUCE, np_names=(), **flags):
         return np.asarray(fn(data, axis=axis, keepdims=keepdims)).astype(data.dtype,
                                                                        copy=False)
     forward.__doc__ = doc
-    return defop(name, forward, (vjp,), nd=(name,), nd_args=_nd_axes, doc=doc,
+    return defop(name, forward, (vjp,), nd=(name,), nd_args=_nd_axes_of(name), doc=doc,
                  test=test, np=np_names, **flags)
 
 
@@ -169,10 +173,12 @@ def _raw(x):
     return x._data if isinstance(x, Array) else x
 
 
-def _nd_position_axis(data, axis=None, keepdims=False):
-    if axis is not None:
-        axis = _axis("argmax", int(axis), data.ndim)
-    return (data,), {"axis": axis, "keepdims": keepdims}
+def _nd_position_axis(op):
+    def adapter(data, axis=None, keepdims=False):
+        if axis is not None:
+            axis = normalize_axis(op, axis, data.shape)
+        return (data,), {"axis": axis, "keepdims": keepdims}
+    return adapter
 
 
 def _arg_extreme(fn):
@@ -185,13 +191,13 @@ def _arg_extreme(fn):
 # Registered as _argmax / _argmin: the np namespace's argmax (int64, no gradient) is
 # another op.
 argmax = defop("_argmax", _arg_extreme(np.argmax), (_zero_grad,), nd=("argmax",),
-               nd_args=_nd_position_axis, test=GradTest("custom"),
+               nd_args=_nd_position_axis("argmax"), test=GradTest("custom"),
                doc="The index of the largest element along ``axis`` (of the flattened "
                    "array if None), in the input's dtype; the first one on ties. Its "
                    "gradient is zero.\n\n    >>> nd.argmax(nd.array([[1, 5], [3, 2]]), "
                    "axis=1)\n    [1. 0.]")
 argmin = defop("_argmin", _arg_extreme(np.argmin), (_zero_grad,), nd=("argmin",),
-               nd_args=_nd_position_axis, test=GradTest("custom"),
+               nd_args=_nd_position_axis("argmin"), test=GradTest("custom"),
                doc="The index of the smallest element along ``axis``, in the input's "
                    "dtype. Its gradient is zero.\n\n    >>> nd.argmin(nd.array([[1, 5], "
                    "[3, 2]]), axis=1)\n    [0. 1.]")
@@ -203,8 +209,11 @@ def _order(data, axis, is_ascend):
     return np.argsort(data if is_ascend else -data, axis=axis, kind="stable")
 
 
-def _flat(data, axis):
-    return (data.reshape(-1), 0) if axis is None else (data, axis % data.ndim)
+def _flat(op, data, axis):
+    """``data`` and the axis to work along: the flattened data's if axis is None."""
+    if axis is None:
+        return data.reshape(-1), 0
+    return data, normalize_axis(op, axis, data.shape)
 
 
 def _sort(data, axis=-1, is_ascend=True):
@@ -213,12 +222,12 @@ def _sort(data, axis=-1, is_ascend=True):
         >>> nd.sort(nd.array([3, 1, 2]), is_ascend=False)
         [3. 2. 1.]
     """
-    data, ax = _flat(data, axis)
+    data, ax = _flat("sort", data, axis)
     return np.take_along_axis(data, _order(data, ax, is_ascend), ax)
 
 
 def _sort_vjp(g, ans, x, axis=-1, is_ascend=True):
-    flat, ax = _flat(_raw(x), axis)
+    flat, ax = _flat("sort", _raw(x), axis)
     put = put_along(g, indices=_order(flat, ax, is_ascend), axis=ax, shape=flat.shape)
     return reshape(put, x.shape)
 
@@ -230,12 +239,12 @@ def _argsort(data, axis=-1, is_ascend=True, dtype="float32"):
         >>> nd.argsort(nd.array([3, 1, 2]))
         [1. 2. 0.]
     """
-    data, ax = _flat(data, axis)
+    data, ax = _flat("argsort", data, axis)
     return _order(data, ax, is_ascend).astype(dtype)
 
 
 def _topk_positions(data, axis, k, is_ascend):
-    flat, ax = _flat(data, axis)
+    flat, ax = _flat("topk", data, axis)
     if not 1 <= k <= flat.shape[ax]:
         raise ValueError(f"topk: k={k} must be in [1, {flat.shape[ax]}] for axis {axis} "
                          f"of shape {data.shape}")

@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from ndgrad import _engine, _kernels
+from ndgrad.ops.axes import normalize_axes, normalize_axis
 from ndgrad.ops.registry import GradTest, defop
 from ndgrad.ops import np_conventions as npc
 
@@ -114,7 +115,8 @@ sum_to = defop("_sum_to", _sum_to, (lambda g, ans, x, shape: broadcast_to(g, x.s
 
 def _expand_dims(data, axis):
     """Insert an axis of length one at ``axis``."""
-    return np.expand_dims(data, axis)
+    return np.expand_dims(data, normalize_axis("expand_dims", axis, data.shape,
+                                               ndim=data.ndim + 1))
 
 
 expand_dims = defop("expand_dims", _expand_dims,
@@ -234,21 +236,14 @@ def _like(names, base, adapter, doc, test):
                  save_inputs=False, view=base.view, test=test)
 
 
-def _check_axis(name, axis, ndim):
-    if not -ndim <= axis < ndim:
-        raise IndexError(f"{name}: axis {axis} is out of range for an array with {ndim} "
-                         "dimensions")
-    return axis % ndim
-
-
 def _nd_flatten(data):
     return (data,), {"shape": (data.shape[0] if data.ndim else 1,
                                int(np.prod(data.shape[1:])))}
 
 
 def _nd_squeeze(data, axis=None):
-    axes = range(data.ndim) if axis is None else (axis,) if np.ndim(axis) == 0 else axis
-    axes = {_check_axis("squeeze", a, data.ndim) for a in axes}
+    axes = set(range(data.ndim) if axis is None else
+               normalize_axes("squeeze", axis, data.shape))
     for a in axes:
         if axis is not None and data.shape[a] != 1:
             raise ValueError(f"squeeze: axis {a} of shape {data.shape} has length "
@@ -266,29 +261,37 @@ def _nd_reshape_like(lhs, rhs):
 
 def _nd_swapaxes(data, dim1=0, dim2=0):
     axes = list(range(data.ndim))
-    a = _check_axis("swapaxes", dim1, data.ndim)
-    b = _check_axis("swapaxes", dim2, data.ndim)
+    a = normalize_axis("swapaxes", dim1, data.shape)
+    b = normalize_axis("swapaxes", dim2, data.shape)
     axes[a], axes[b] = axes[b], axes[a]
     return (data,), {"axes": tuple(axes)}
 
 
-def _nd_broadcast_axes(data, axis=(), size=()):
-    axis = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+def _broadcast_axes_shape(op, data, axis, size):
+    axis = normalize_axes(op, axis, data.shape)
     size = (size,) if np.ndim(size) == 0 else tuple(size)
+    if len(size) != len(axis):
+        raise ValueError(f"{op}: {len(axis)} axes but {len(size)} sizes for data of "
+                         f"shape {data.shape}")
     shape = list(data.shape)
     for a, n in zip(axis, size):
-        a = _check_axis("broadcast_axis", a, data.ndim)
         if shape[a] != 1:
-            raise ValueError(f"broadcast_axis: axis {a} of shape {data.shape} has length "
+            raise ValueError(f"{op}: axis {a} of shape {data.shape} has length "
                              f"{shape[a]}; only length-1 axes can be broadcast")
         shape[a] = int(n)
-    return (data,), {"shape": tuple(shape)}
+    return tuple(shape)
+
+
+def _nd_broadcast_axes(data, axis=(), size=()):
+    return (data,), {"shape": _broadcast_axes_shape("broadcast_axis", data, axis, size)}
 
 
 def _nd_broadcast_like(lhs, rhs, lhs_axes=None, rhs_axes=None):
     if lhs_axes is None:
         return (lhs,), {"shape": rhs.shape}
-    return _nd_broadcast_axes(lhs, lhs_axes, [rhs.shape[a] for a in rhs_axes])
+    rhs_axes = normalize_axes("broadcast_like", rhs_axes, rhs.shape, what="rhs")
+    sizes = [rhs.shape[a] for a in rhs_axes]
+    return (lhs,), {"shape": _broadcast_axes_shape("broadcast_like", lhs, lhs_axes, sizes)}
 
 
 _ANY = GradTest("custom")
@@ -342,6 +345,8 @@ def _repeat(data, repeats, axis=None):
         >>> nd.repeat(nd.array([1, 2]), repeats=2)
         [1. 1. 2. 2.]
     """
+    if axis is not None:
+        axis = normalize_axis("repeat", axis, data.shape)
     return np.repeat(data, repeats, axis)
 
 
@@ -377,7 +382,7 @@ def _concat(*data, dim=1, num_args=None):
     if not data:
         raise ValueError("concat: needs at least one array")
     shapes = [np.shape(d) for d in data]
-    ax = _check_axis("concat", dim, len(shapes[0]))
+    ax = normalize_axis("concat", dim, shapes[0])
     if any(len(s) != len(shapes[0]) or s[:ax] + s[ax + 1:] != shapes[0][:ax] +
            shapes[0][ax + 1:] for s in shapes):
         raise ValueError(f"concat: shapes {', '.join(map(str, shapes))} differ off "
@@ -404,7 +409,9 @@ def _stack(*data, axis=0, num_args=None):
     if not data or any(s != shapes[0] for s in shapes):
         raise ValueError(f"stack: needs arrays of one shape, got "
                          f"{', '.join(map(str, shapes)) or 'none'}")
-    return np.stack(data, axis=_check_axis("stack", axis, len(shapes[0]) + 1))
+    return np.stack(data, axis=normalize_axis("stack", axis, shapes[0],
+                                              ndim=len(shapes[0]) + 1,
+                                              what="arrays"))
 
 
 def _stack_vjp(g, ans, *xs, argnum, axis=0, num_args=None):
@@ -433,7 +440,7 @@ def _split(data, num_outputs, axis=1, squeeze_axis=False):
         [[3. 4.]]
         <NDArray 1x2 @cpu(0)>
     """
-    ax = _check_axis("split", axis, data.ndim)
+    ax = normalize_axis("split", axis, data.shape)
     if num_outputs < 1 or data.shape[ax] % num_outputs:
         raise ValueError(f"split: axis {axis} of shape {data.shape} does not split into "
                          f"{num_outputs} equal parts")
