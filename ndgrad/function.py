@@ -7,6 +7,8 @@ arrays linked to the graph under ``create_graph=True`` (as every VJP does), the 
 outputs are handed back to ``backward`` as the engine's saved values, so under
 ``create_graph`` they too are linked to the graph and higher derivatives are complete.
 """
+import numpy as np
+
 from ndgrad import _engine
 from ndgrad._engine import AutogradError, Array
 from ndgrad._state import flags
@@ -17,7 +19,8 @@ class Function:
 
     Subclass it with ``forward(*inputs)`` (arrays in, an array or a tuple of arrays
     out; ops in it are not recorded) and ``backward(*output_grads)`` (one gradient
-    per output in, one gradient per input out, in order; None means no gradient).
+    per output in, one gradient per input out, in order: an array for a single input,
+    a tuple for several; None means no gradient, and a NumPy array is accepted too).
     ``save_for_backward(*arrays)`` in ``forward`` keeps what ``backward`` needs, read
     back as ``self.saved_tensors``. An instance can be called only once.
 
@@ -127,22 +130,40 @@ class Function:
             grads = self.backward(*out_grads)
         finally:
             self.saved_tensors = kept
-        grads = (grads,) if grads is None or isinstance(grads, Array) else tuple(grads)
+        grads = self._gradient_list(grads)
         if len(grads) != len(ins):
             raise ValueError(
                 f"{self._name}.backward returned {len(grads)} gradient(s), but forward "
                 f"took {len(ins)} input(s): return one gradient per input, in order")
         out = []
         for k, (gk, x) in enumerate(zip(grads, ins)):
-            if gk is not None and not isinstance(gk, Array):
+            if gk is None:
+                out.append(None)
+                continue
+            if not isinstance(gk, (Array, np.ndarray)):
                 raise TypeError(f"{self._name}.backward: the gradient for input {k} is "
                                 f"a {type(gk).__name__}, not an array")
-            if gk is not None and gk.shape != x.shape:
+            if gk.shape != x.shape:
                 raise ValueError(
                     f"{self._name}.backward: the gradient for input {k} has shape "
                     f"{gk.shape}, but input {k} has shape {x.shape}")
-            out.append(gk if graph or gk is None else gk._data)
+            if graph:  # a NumPy gradient is a constant to create_graph
+                out.append(wrap(gk))
+            else:
+                out.append(gk._data if isinstance(gk, Array) else gk)
         return out
+
+    def _gradient_list(self, grads):
+        """backward's result as one entry per input: a single array (ndgrad or NumPy)
+        or None is the gradient of a single input, as in MXNet; a tuple or list holds
+        one per input."""
+        if grads is None or isinstance(grads, (Array, np.ndarray)):
+            return (grads,)
+        if isinstance(grads, (tuple, list)):
+            return tuple(grads)
+        raise TypeError(f"{self._name}.backward returned a {type(grads).__name__}; "
+                        "return one gradient per input: an array (or None) for one "
+                        "input, a tuple of them for several")
 
     def _wrap(self, x):
         return x if isinstance(x, Array) else self._cls._wrap(x)

@@ -347,6 +347,62 @@ def test_function_bad_backward_is_reported_and_changes_nothing(grads, error, pat
     assert _vals(x.grad) == [7, 7] and _vals(w.grad) == [0, 0]
 
 
+class _Single(autograd.Function):
+    """2 * x, whose backward returns what it is given."""
+    def __init__(self, grads):
+        super().__init__()
+        self.grads = grads
+
+    def forward(self, x):
+        return x * 2
+
+    def backward(self, dy):
+        return self.grads(dy)
+
+
+@pytest.mark.parametrize("grads", [
+    lambda dy: dy * 2,
+    lambda dy: (dy * 2,),
+    lambda dy: [dy * 2],
+    lambda dy: dy.asnumpy() * 2,          # used to be split into its rows
+    lambda dy: (dy.asnumpy() * 2,),
+])
+def test_function_single_input_takes_one_array_or_a_tuple(grads):
+    x = nd.array([[1.0, 2.0], [3.0, 4.0]])
+    x.attach_grad()
+    with autograd.record():
+        y = _Single(grads)(x)
+    y.backward()
+    assert _vals(x.grad) == [[2, 2], [2, 2]]
+    # Under create_graph too (a NumPy gradient is a constant to it).
+    with autograd.record():
+        g = autograd.grad(_Single(grads)(x), [x], create_graph=True)[0]
+    assert isinstance(g, nd.NDArray) and _vals(g) == [[2, 2], [2, 2]]
+
+
+@pytest.mark.parametrize("grads, error, pattern", [
+    (lambda dy: 2.0, TypeError,
+     r"_Single.backward returned a float; return one gradient per input: an array "
+     r"\(or None\) for one input, a tuple of them for several"),
+    (lambda dy: {"x": dy}, TypeError, r"_Single.backward returned a dict"),
+    (lambda dy: (2.0,), TypeError,
+     r"_Single.backward: the gradient for input 0 is a float, not an array"),
+    (lambda dy: (dy, dy), ValueError,
+     r"_Single.backward returned 2 gradient\(s\), but forward took 1 input\(s\)"),
+    (lambda dy: np.ones(3), ValueError,
+     r"_Single.backward: the gradient for input 0 has shape \(3,\), but input 0 has "
+     r"shape \(2, 2\)"),
+])
+def test_function_single_input_bad_backward(grads, error, pattern):
+    x = nd.array([[1.0, 2.0], [3.0, 4.0]])
+    x.attach_grad()
+    with autograd.record():
+        y = _Single(grads)(x)
+    with pytest.raises(error, match=pattern):
+        y.backward()
+    assert _vals(x.grad) == [[0, 0], [0, 0]]
+
+
 def test_function_none_gradient_means_no_gradient():
     x, w = nd.array([1.0, 2.0]), nd.array([3.0, 4.0])
     x.attach_grad()
