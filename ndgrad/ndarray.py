@@ -8,24 +8,13 @@ import numbers
 
 import numpy as np
 
-from ndgrad import _engine, context
+from ndgrad import _engine, _interop, context
 from ndgrad._state import flags
 from ndgrad.ops import elementwise as ew
 from ndgrad.ops import shape as sh
 
 _SCALARS = (numbers.Number, np.generic)
 _GRAD_REQS = ("write", "add", "null")
-
-
-# NumPy ufunc names that differ from the registry's op names.
-_UFUNC_ALIASES = {"true_divide": "divide", "less": "lesser", "less_equal": "lesser_equal",
-                  "absolute": "abs"}
-
-
-def _ufunc_op(ufunc):
-    from ndgrad.ops.registry import REGISTRY
-    spec = REGISTRY.get(_UFUNC_ALIASES.get(ufunc.__name__, ufunc.__name__))
-    return spec.op if spec is not None and len(spec.inputs) == ufunc.nin else None
 
 
 def _needs_grad(x):
@@ -86,15 +75,15 @@ class ArrayBase(_engine.Array):
     __slots__ = ()
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        """NumPy ufuncs on ndgrad arrays run the registered op of the same name, so
-        ``numpy_array * x`` and ``np.exp(x)`` are recorded like ``nd.exp(x)``."""
-        op = _ufunc_op(ufunc) if method == "__call__" and not kwargs else None
-        if op is None:
-            raise TypeError(
-                f"numpy.{ufunc.__name__}{'.' + method if method != '__call__' else ''} "
-                "cannot record gradients of ndgrad arrays: use the ndgrad function of "
-                "that name, or x.asnumpy() for a plain NumPy copy")
-        return self._finish(op(*inputs))
+        """NumPy ufuncs on ndgrad arrays run ndgrad's function of that name, so
+        ``numpy_array * x`` and ``numpy.exp(x)`` are recorded like ``np.exp(x)``;
+        others fall back to NumPy, refused inside record() where they would drop the
+        graph (see ndgrad/_interop.py)."""
+        return _interop.array_ufunc(type(self), ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        """NumPy's functions on ndgrad arrays: as for ufuncs (ndgrad/_interop.py)."""
+        return _interop.array_function(type(self), func, types, args, kwargs)
 
     # ---- construction -------------------------------------------------------
     @classmethod

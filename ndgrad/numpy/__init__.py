@@ -14,7 +14,7 @@ import numpy as _onp
 from numpy import (bool_, dtype, e, float16, float32, float64, inf, int8, int16,  # noqa
                    int32, int64, nan, newaxis, pi, uint8)
 
-from ndgrad import ops  # noqa: F401  (registers the ops)
+from ndgrad import _interop, ops  # noqa: F401  (registers the ops)
 from ndgrad._namespace import add_methods, populate
 from ndgrad.numpy import linalg, random
 from ndgrad.numpy._ndarray import ndarray
@@ -33,6 +33,34 @@ def _tuple_result(fn):
 # Several outputs come as a list, except from these (tuples in MXNet, as in NumPy).
 for _name in ("qr", "eigh", "svd"):
     setattr(linalg, _name, _tuple_result(getattr(linalg, _name)))
+
+
+def _keeping_the_graph(generated, copies):
+    """``np.array`` / ``np.asarray`` of ndgrad arrays (or of lists holding some that
+    need a gradient, inside record()) are recorded: a copy (``array``) or the array
+    itself (``asarray``), cast if ``dtype`` says so, stacked for lists."""
+    def function(object, dtype=None, *args, **kwargs):
+        if isinstance(object, ndarray) and not args and not kwargs.get("out"):
+            result = object.copy() if copies and kwargs.get("copy", True) else object
+            return result if dtype is None else result.astype(dtype, copy=False)
+        if isinstance(object, (list, tuple)) and _interop._needs_grad(object):
+            result = _stacked(object)
+            return result if dtype is None else result.astype(dtype, copy=False)
+        return generated(object, dtype, *args, **kwargs)
+    function.__name__ = function.__qualname__ = generated.__name__
+    function.__doc__, function.__signature__ = generated.__doc__, generated.__signature__
+    function.__module__ = __name__
+    return function
+
+
+def _stacked(obj):
+    if not isinstance(obj, (list, tuple)):
+        return obj if isinstance(obj, ndarray) else array(obj)
+    return stack([_stacked(item) for item in obj])  # noqa: F821  (generated)
+
+
+array = _keeping_the_graph(array, copies=True)  # noqa: F821  (generated)
+asarray = _keeping_the_graph(asarray, copies=False)  # noqa: F821  (generated)
 
 
 def broadcast_arrays(*arrays):

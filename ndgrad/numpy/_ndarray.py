@@ -110,6 +110,7 @@ class ndarray(ArrayBase):
         [0. 2. 4. 6.]
     """
     __slots__ = ()
+    _numpy_compatible = True  # NumPy's functions map to ndgrad.np's (ndgrad/_interop.py)
 
     @classmethod
     def _finish(cls, result):
@@ -144,7 +145,20 @@ class ndarray(ArrayBase):
         return format(self._data, spec)
 
     def __array__(self, dtype=None, copy=None):
-        return self._data if dtype is None else self._data.astype(dtype)
+        """The data for NumPy (NumPy 2's protocol): a copy if ``copy`` or a new
+        ``dtype`` asks for one, else a read-only view (writes through it would bypass
+        ndgrad's in-place checks; ``numpy.array(x)`` copies and is writable)."""
+        data = self._data
+        if dtype is not None and np.dtype(dtype) != data.dtype:
+            if copy is False:
+                raise ValueError(f"converting this {data.dtype} array to {np.dtype(dtype)}"
+                                 " needs a copy, but copy=False was given")
+            return data.astype(dtype)
+        if copy:
+            return data.copy()
+        view = data.view()
+        view.flags.writeable = False
+        return view
 
     # ---- operators with np's dtype rules and flavour checks ------------------------
     __add__ = _binary("__add__")
