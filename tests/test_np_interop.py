@@ -186,6 +186,6 @@ def test_np_array_of_recorded_arrays_keeps_the_graph():
     got = _grad(lambda x: np.array(x).sum() + 2 * np.asarray(x).sum()
                 + np.array([x, x * x]).sum() + np.array(x, dtype="float64").sum(),
                 [1., 2.])
-    assert got == [[6.0, 8.0]]
+    assert got == [[7.0, 9.0]]          # 1 + 2 + (1 + 2 x) + 1
     x = np.array([1., 2.])
     assert np.asarray(x) is x and np.array(x) is not x
