@@ -4,6 +4,8 @@ gradients (including MXNet's zero gradients and tie rules), printing and errors.
 Every expected value below was printed by MXNet 1.9.1 (/tmp/mxref, mxnet==1.9.1 with
 numpy 1.23.5) for the same call; ndgrad's tests do not need MXNet. Float32 results
 are compared to 1e-6 relative (MXNet computes special functions in float32)."""
+import re
+
 import numpy as np
 import pytest
 
@@ -457,6 +459,52 @@ def test_setitem_shape_errors_match_mxnet_and_change_nothing():
     assert z.asnumpy().tolist() == [[0., 5, 2], [3, 6, 5]]
 
 
+SETITEM_ERRORS = [
+    # key, value, error, what the message says after "setitem: "
+    (4, 1.0, IndexError, r"index 4 is out of bounds for axis 0 with size 2"),
+    ((slice(None), 7), 1.0, IndexError, r"index 7 is out of bounds for axis 1 with size 3"),
+    (nd.array([0, 4]), 1.0, IndexError, r"index 4 is out of bounds for axis 0"),
+    (0, nd.ones((4,)), ValueError,
+     r"a value of shape \(4,\) does not broadcast to the slot's shape \(3,\)"),
+    ((slice(None), 1), nd.ones((2, 1)), ValueError,
+     r"a value of shape \(2, 1\) does not broadcast to the slot's shape \(2,\)"),
+]
+
+
+@pytest.mark.parametrize("recording", [False, True])
+@pytest.mark.parametrize("key,value,error,detail", SETITEM_ERRORS)
+def test_setitem_errors_name_setitem_and_the_shapes_and_change_nothing(
+        key, value, error, detail, recording):
+    """x[key] = value: the error says setitem (what the user did, not the engine's
+    internal op), the array's shape, and leaves arrays, graph and gradients as they
+    were."""
+    x = _x()
+    x.attach_grad()
+    v = value.copy() if isinstance(value, nd.NDArray) else value
+    if isinstance(v, nd.NDArray):
+        v.attach_grad()
+    with autograd.record():
+        y = x * 2
+        with pytest.raises(error) as info:
+            if recording:
+                y[key] = v * 1 if isinstance(v, nd.NDArray) else v
+            else:
+                with autograd.pause():
+                    y[key] = v
+        loss = y.sum()
+    msg = str(info.value)
+    assert msg.startswith("setitem: ") and "_setitem" not in msg, msg
+    assert re.search(detail, msg) and "(2, 3)" in msg, msg
+    assert y.asnumpy().tolist() == [[0., 2, 4], [6, 8, 10]]
+    loss.backward()
+    assert x.grad.asnumpy().tolist() == [[2.] * 3] * 2
+    if isinstance(v, nd.NDArray):
+        assert not v.grad.asnumpy().any()
+    with pytest.raises(error, match="^setitem: " + detail):
+        x[key] = value  # a variable, outside record()
+    assert x.asnumpy().tolist() == [[0., 1, 2], [3, 4, 5]]
+
+
 def test_x01_is_a_view_of_shape_1():
     x = _x()
     v = x[0, 1]
@@ -495,6 +543,33 @@ ERRORS = [
     ("SequenceMask", lambda a: nd.SequenceMask(a, nd.array([1, 2, 1])), ValueError,
      "use_sequence_length"),
     ("concat", lambda a: nd.concat(a, a, num_args=3), ValueError, "num_args=3"),
+    # axis and index errors give the shape too
+    ("concat", lambda a: nd.concat(a, a, dim=3), IndexError, r"axis 3 .*\(2, 3\)"),
+    ("stack", lambda a: nd.stack(a, a, axis=3), IndexError, r"axis 3 .*\(2, 3\)"),
+    ("flip", lambda a: nd.flip(a, axis=3), IndexError, r"axis 3 .*\(2, 3\)"),
+    ("slice_axis", lambda a: nd.slice_axis(a, axis=3, begin=0, end=1), IndexError,
+     r"axis 3 .*\(2, 3\)"),
+    ("split", lambda a: nd.split(a, num_outputs=2, axis=3), IndexError,
+     r"axis 3 .*\(2, 3\)"),
+    ("pick", lambda a: nd.pick(a, nd.array([0, 1]), axis=3), IndexError,
+     r"axis 3 .*\(2, 3\)"),
+    ("take", lambda a: nd.take(a, nd.array([0, 3]), mode="raise"), IndexError,
+     r"index 3 .*\(2, 3\)"),
+    ("gather_nd", lambda a: nd.gather_nd(a, nd.array([[2], [0]])), IndexError,
+     r"index 2 .*\(2, 3\)"),
+    ("scatter_nd", lambda a: nd.scatter_nd(a, nd.array([[5, 0], [0, 1]]), shape=(2, 3)),
+     IndexError, r"index 5 .*shape \(2, 3\)"),
+    ("Convolution", lambda a: nd.Convolution(nd.ones((1, 5, 5, 3)), nd.ones((8, 3, 3, 3)),
+                                             kernel=(3, 3), num_filter=8, no_bias=True,
+                                             layout="NHWC"),
+     NotImplementedError, r"NHWC.*\(1, 5, 5, 3\).*\(8, 3, 3, 3\)"),
+    ("Deconvolution", lambda a: nd.Deconvolution(nd.ones((1, 5, 5, 3)),
+                                                 nd.ones((3, 8, 3, 3)), kernel=(3, 3),
+                                                 num_filter=8, layout="NHWC"),
+     NotImplementedError, r"NHWC.*\(1, 5, 5, 3\).*\(3, 8, 3, 3\)"),
+    ("Pooling", lambda a: nd.Pooling(nd.ones((1, 5, 5, 3)), kernel=(2, 2),
+                                     layout="NHWC"),
+     NotImplementedError, r"NHWC.*\(1, 5, 5, 3\)"),
 ]
 
 

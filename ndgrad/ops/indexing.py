@@ -21,9 +21,10 @@ def _indices(x):
     return np.asarray(x._data if isinstance(x, Array) else x)
 
 
-def _lanes(name, index, n, mode):
-    """Integer positions along an axis of length ``n`` from (float) ``index``: 'clip'
+def _lanes(name, index, shape, axis, mode):
+    """Integer positions along ``axis`` of ``shape`` from (float) ``index``: 'clip'
     clamps to [0, n-1], 'wrap' wraps around, 'raise' refuses positions out of range."""
+    n = shape[axis]
     idx = np.trunc(_indices(index)).astype(np.int64)  # MXNet truncates float indices
     if mode == "clip":
         return np.clip(idx, 0, n - 1)
@@ -32,8 +33,8 @@ def _lanes(name, index, n, mode):
     if mode == "raise":
         bad = (idx < -n) | (idx >= n)
         if bad.any():
-            raise IndexError(f"{name}: index {idx[bad][0]} is out of bounds for an axis "
-                             f"of size {n}")
+            raise IndexError(f"{name}: index {idx[bad][0]} is out of bounds for axis "
+                             f"{axis} with size {n} (shape {tuple(shape)})")
         return idx
     raise ValueError(f"{name}: mode must be 'clip', 'wrap' or 'raise', not {mode!r}")
 
@@ -77,7 +78,7 @@ def _pick(data, index, axis=-1, keepdims=False, mode="clip"):
     if idx.shape != want and idx.shape != want[:ax] + (1,) + want[ax:]:
         raise ValueError(f"pick: index shape {idx.shape} does not match data shape "
                          f"{data.shape} without axis {axis} ({want})")
-    idx = _lanes("pick", idx, data.shape[ax], mode).reshape(want[:ax] + (1,) + want[ax:])
+    idx = _lanes("pick", idx, data.shape, ax, mode).reshape(want[:ax] + (1,) + want[ax:])
     out = np.take_along_axis(data, idx, ax)
     return out if keepdims else np.squeeze(out, ax)
 
@@ -85,7 +86,7 @@ def _pick(data, index, axis=-1, keepdims=False, mode="clip"):
 def _pick_vjp(g, ans, x, index, axis=-1, keepdims=False, mode="clip"):
     ax = axis % x.ndim
     kept = x.shape[:ax] + (1,) + x.shape[ax + 1:]
-    idx = _lanes("pick", index, x.shape[ax], mode).reshape(kept)
+    idx = _lanes("pick", index, x.shape, ax, mode).reshape(kept)
     return put_along(reshape(g, kept), indices=idx, axis=ax, shape=x.shape)
 
 
@@ -105,7 +106,7 @@ def _take(a, indices, axis=0, mode="clip"):
          [1. 2.]]
     """
     ax = normalize_axis("take", axis, a.shape)
-    return np.take(a, _lanes("take", indices, a.shape[ax], mode), axis=ax)
+    return np.take(a, _lanes("take", indices, a.shape, ax, mode), axis=ax)
 
 
 def _take_grad(g, indices, axis, shape):
@@ -121,7 +122,7 @@ def _take_grad(g, indices, axis, shape):
 
 def _take_vjp(g, ans, a, indices, axis=0, mode="clip"):
     ax = axis % a.ndim
-    return take_grad(g, indices=_lanes("take", indices, a.shape[ax], mode), axis=ax,
+    return take_grad(g, indices=_lanes("take", indices, a.shape, ax, mode), axis=ax,
                      shape=a.shape)
 
 
@@ -192,7 +193,8 @@ def _nd_index(name, indices, shape):
     for d, (i, n) in enumerate(zip(idx, shape)):
         if i.size and (i.min() < -n or i.max() >= n):
             raise IndexError(f"{name}: index {int(i.max() if i.max() >= n else i.min())} "
-                             f"is out of bounds for axis {d} with size {n}")
+                             f"is out of bounds for axis {d} with size {n} (shape "
+                             f"{tuple(shape)})")
     return tuple(idx)
 
 

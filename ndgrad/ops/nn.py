@@ -680,11 +680,15 @@ def _with_bias(op, data, weight, bias, no_bias):
 _LAYOUTS = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
 
 
-def _window_args(op, data, kernel, stride, dilate, pad, layout=None):
+def _window_args(op, data, kernel, stride, dilate, pad, layout=None, weight=None):
     n = len(kernel)
     if layout is not None and layout != _LAYOUTS.get(n):
-        raise NotImplementedError(f"{op}: layout={layout!r} is not supported; data must "
-                                  f"be {_LAYOUTS.get(n, 'NC + spatial axes')}")
+        shapes = f"data of shape {data.shape}" + (
+            "" if weight is None else f" and weight of shape {weight.shape}")
+        raise NotImplementedError(f"{op}: layout={layout!r} is not supported ({shapes}); "
+                                  f"data must be {_LAYOUTS.get(n, 'NC + spatial axes')} "
+                                  f"for a {n}-d kernel {kernel}: move the channel axis "
+                                  "to axis 1 with transpose")
     if data.ndim != n + 2:
         raise ValueError(f"{op}: a {n}-d kernel {kernel} needs {n + 2}-d data "
                          f"({_LAYOUTS.get(n, '?')}), but data has shape {data.shape}")
@@ -699,7 +703,7 @@ def _nd_convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), 
                     cudnn_tune=None, cudnn_off=False, layout=None):
     kernel = _kernel(kernel, "Convolution")
     stride, dilate, pad = _window_args("Convolution", data, kernel, stride, dilate, pad,
-                                       layout)
+                                       layout, weight)
     want = (num_filter or weight.shape[0], data.shape[1] // num_group) + kernel
     if data.shape[1] % num_group or weight.shape != want:
         raise ValueError(f"Convolution: weight has shape {weight.shape}, expected {want} "
@@ -745,7 +749,7 @@ def _nd_deconvolution(data, weight, bias=None, kernel=None, stride=(), dilate=()
     kernel = _kernel(kernel, "Deconvolution")
     n = len(kernel)
     stride, dilate, pad = _window_args("Deconvolution", data, kernel, stride, dilate, pad,
-                                       layout)
+                                       layout, weight)
     adj = _tuple(adj, n, "adj", "Deconvolution") or (0,) * n
     narrow = (num_filter or weight.shape[1] * num_group) // num_group
     want = (data.shape[1], narrow) + kernel

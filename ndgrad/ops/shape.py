@@ -181,11 +181,20 @@ index_grad = defop("_index_grad", _index_grad,
                    test=GradTest("custom"))
 
 
+def _setitem_context(out, value=None):
+    of_value = "" if value is None else f", value of shape {np.shape(value)}"
+    return f"(x[key] = value with x of shape {out.shape}{of_value})"
+
+
 def assign(out, index, value):
     """``out[index] = value`` (broadcast). As in MXNet, the value may have extra
     leading axes of length one: ``Y[i, j] = x.sum()``, where the sum has shape (1,),
-    or a (1, 3) row into a (3,) slot; a (2, 1) value into a (2,) slot is an error."""
-    slot = np.shape(out[index])
+    or a (1, 3) row into a (3,) slot; a (2, 1) value into a (2,) slot is an error.
+    Errors name setitem and the shapes, and write nothing."""
+    try:
+        slot = np.shape(out[index])
+    except (IndexError, TypeError) as e:
+        raise type(e)(f"setitem: {e} {_setitem_context(out, value)}") from None
     extra = np.ndim(value) - len(slot)
     if extra > 0 and all(d == 1 for d in np.shape(value)[:extra]):
         value = np.reshape(value, np.shape(value)[extra:])
@@ -193,7 +202,8 @@ def assign(out, index, value):
         out[index] = value
     except ValueError:
         raise ValueError(f"setitem: a value of shape {np.shape(value)} does not broadcast "
-                         f"to the slot's shape {slot}") from None
+                         f"to the slot's shape {slot} {_setitem_context(out)}"
+                         ) from None
 
 
 def _setitem(data, value, index):
@@ -216,10 +226,25 @@ def _zero_at(g, index):
     return out
 
 
-setitem = defop("_setitem", _setitem,
-                (lambda g, ans, x, v, index: zero_at(g, index), _value_grad),
-                inputs=("data", "value"), doc=_setitem.__doc__, save_inputs=False,
-                test=GradTest("custom"))
+setitem_op = defop("_setitem", _setitem,
+                   (lambda g, ans, x, v, index: zero_at(g, index), _value_grad),
+                   inputs=("data", "value"), doc=_setitem.__doc__, save_inputs=False,
+                   test=GradTest("custom"))
+
+
+def setitem(data, value, index):
+    """The recorded ``data[index] = value`` (out of place): the op ``_setitem``, whose
+    errors name setitem, what the user wrote, rather than the engine's op."""
+    try:
+        return setitem_op(data, value, index=index)
+    except (IndexError, ValueError, TypeError) as e:
+        msg = str(e)
+        if not msg.startswith("_setitem: "):
+            raise
+        msg = msg[len("_setitem: "):]
+        raise type(e)(msg if msg.startswith("setitem: ") else "setitem: " + msg) from None
+
+
 zero_at = defop("_zero_at", _zero_at, (lambda g, ans, x, index: zero_at(g, index),),
                 inputs=("g",), doc=_zero_at.__doc__, save_inputs=False,
                 test=GradTest("custom"))
