@@ -1,9 +1,11 @@
 """Build the Cython core.
 
 Compiler directives live here, once. NDGRAD_DEBUG=1 builds with bounds checking,
-wraparound and initialisation checks on, for the debug CI run.
+wraparound and initialisation checks on (and debug info), for the debug CI run.
 """
+import json
 import os
+import re
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -37,9 +39,27 @@ class BuildExt(build_ext):
 
         for ext in self.extensions:
             ext.include_dirs.append(numpy.get_include())
-            # In place: setuptools has already annotated these Extension objects.
-            ext.sources = cythonize([ext], compiler_directives=directives)[0].sources
+            # In place: setuptools has already annotated these Extension objects. C
+            # generated in the other mode (debug or not) is regenerated: Cython only
+            # compares timestamps; the newer C then gets the module recompiled.
+            stale = _generated_mode(ext.sources[0]) not in (None, str(int(DEBUG)))
+            ext.sources = cythonize([ext], compiler_directives=directives,
+                                    force=stale)[0].sources
         super().run()
+
+
+def _generated_mode(pyx):
+    """NDGRAD_DEBUG as recorded in the Cython metadata of the C generated from
+    ``pyx`` earlier ('0' or '1'), or None if there is no such C."""
+    try:
+        with open(os.path.splitext(pyx)[0] + ".c", encoding="utf-8") as f:
+            head = f.read(65536)
+    except OSError:
+        return None
+    meta = re.search(r"BEGIN: Cython Metadata\n(.*?)\nEND: Cython Metadata", head, re.S)
+    macros = dict(json.loads(meta.group(1))["distutils"].get("define_macros", [])) \
+        if meta else {}
+    return macros.get("NDGRAD_DEBUG", "?")
 
 
 extensions = [
@@ -49,7 +69,8 @@ extensions = [
         # Built against NumPy 2, importable with any NumPy from 1.23 (the oldest that
         # pyproject.toml allows): NumPy 2's headers keep the 1.x ABI for this target.
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"),
-                       ("NPY_TARGET_VERSION", "NPY_1_23_API_VERSION")],
+                       ("NPY_TARGET_VERSION", "NPY_1_23_API_VERSION"),
+                       ("NDGRAD_DEBUG", str(int(DEBUG)))],
         extra_compile_args=compile_args,
     )
     for name in ("_engine", "_kernels")
