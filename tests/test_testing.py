@@ -244,19 +244,21 @@ def test_a_jump_in_the_gradient_has_no_second_derivative():
 
 # ---- strategies --------------------------------------------------------------------
 
-@gradient_check(arrays(shapes()), order=2)
+@gradient_check(arrays(np.float64, shapes()), order=2)
 def test_gradient_check_softplus(x):
     return nd.log(1 + nd.exp(x))
 
 
 @gradient_check(broadcastable_shapes(2).flatmap(
-    lambda s: st.tuples(arrays(s[0]), arrays(s[1], domain=(0.5, 2.0)))))
+    lambda s: st.tuples(arrays(np.float64, s[0]),
+                        arrays(np.float64, s[1], domain=(0.5, 2.0)))))
 def test_gradient_check_broadcast_division(a, b):
     return a / b
 
 
 def test_gradient_check_fails_on_a_wrong_function():
-    test = gradient_check(arrays(shapes(min_dims=1)))(lambda x: WrongSquare()(x))
+    test = gradient_check(arrays(np.float64, shapes(min_dims=1)))(
+        lambda x: WrongSquare()(x))
     with pytest.raises(AssertionError, match="ndgrad gives"):
         test()
 
@@ -267,12 +269,38 @@ def test_gradient_check_keeps_the_name_and_takes_no_fixtures():
     assert not inspect.signature(test_gradient_check_softplus).parameters
 
 
-@given(arrays(shapes(), domain=(-1.0, 1.0), avoid=(0.0, 0.5), margin=0.1,
-              dtype=np.float32))
+@given(arrays(np.float32, shapes(), domain=(-1.0, 1.0), avoid=(0.0, 0.5), margin=0.1))
 def test_arrays_respect_domain_avoid_and_dtype(x):
     assert x.dtype == np.float32
     assert np.all(np.abs(x) >= np.float32(0.1)) and np.all(np.abs(x - 0.5) >= 0.099)
     assert np.all((x >= -1.2) & (x <= 1.2))
+
+
+@given(arrays(np.float32, (2, 3), st.floats(0.25, 0.5, width=32)))
+def test_arrays_take_hypothesis_order_dtype_shape_elements(x):
+    # hypothesis.extra.numpy.arrays(dtype, shape, elements=...) reads the same.
+    assert x.dtype == np.float32 and x.shape == (2, 3)
+    assert np.all((x >= 0.25) & (x <= 0.5))
+
+
+@given(arrays(dtype="float64", shape=shapes(min_dims=1), elements=st.just(1.5)),
+       ndgrad_arrays(np.float32, (3,), st.just(0.5)))
+def test_arrays_and_ndgrad_arrays_by_keyword_and_position(x, v):
+    assert x.dtype == np.float64 and np.all(x == 1.5)
+    assert v.dtype == np.float32 and v.asnumpy().tolist() == [0.5] * 3
+    assert v.grad is not None
+
+
+@pytest.mark.parametrize("first", [(2, 3), 3, shapes()])
+def test_arrays_refuse_a_shape_in_the_dtype_place(first):
+    # The order before hypothesis' (shape first) is refused, not misread.
+    for strategy in (arrays, ndgrad_arrays):
+        with pytest.raises(TypeError, match=r"arrays\(dtype, shape, elements=None, "
+                                            r"\*, domain=, avoid=, margin=\): the first "
+                                            r"argument is the dtype"):
+            strategy(first, (2,))
+        with pytest.raises(TypeError, match="shape"):
+            strategy(first)
 
 
 @given(broadcastable_shapes(3))
@@ -281,7 +309,7 @@ def test_broadcastable_shapes_broadcast(ss):
     np.broadcast_shapes(*ss)
 
 
-@given(ndgrad_arrays(shapes(min_dims=1), grad_req="add"))
+@given(ndgrad_arrays(np.float64, shapes(min_dims=1), grad_req="add"))
 def test_ndgrad_arrays_are_variables(x):
     assert isinstance(x, nd.NDArray) and x.grad_req == "add"
     with autograd.record():

@@ -113,6 +113,7 @@ def numeric_gradients(f, inputs, head, eps=1e-6):
     """Central differences of ``<head, f(*inputs)>`` with respect to each input, one
     element at a time (2 evaluations of ``f`` per element), in float64.
 
+        >>> from ndgrad import nd
         >>> numeric_gradients(nd.square, [np.array([1.0, 2.0])], np.ones(2))[0].round(6)
         array([2., 4.])
     """

@@ -3,9 +3,10 @@
 inputs of every registered op (``op_inputs``), drawn the way its ``GradTest``
 metadata says.
 
+    >>> import numpy as np
     >>> from ndgrad import nd
     >>> from ndgrad.testing.strategies import arrays, gradient_check, shapes
-    >>> @gradient_check(arrays(shapes()), order=2)
+    >>> @gradient_check(arrays(np.float64, shapes()), order=2)
     ... def test_softplus(x):
     ...     return nd.log(1 + nd.exp(x))
 """
@@ -39,19 +40,36 @@ def broadcastable_shapes(n, min_dims=0, max_dims=3, max_side=3):
             lambda b: list(b.input_shapes))
 
 
-def arrays(shape, domain=(-2.0, 2.0), avoid=(), *, dtype=np.float64, elements=None,
-           margin=0.05):
-    """NumPy arrays of ``shape`` (a tuple or a strategy of tuples) and ``dtype``.
+_ARRAYS = "arrays(dtype, shape, elements=None, *, domain=, avoid=, margin=)"
 
-    domain   -- (low, high) of the values, unless ``elements`` (a strategy of
-                scalars) is given.
+
+def _dtype(dtype, what):
+    """``dtype`` as a NumPy dtype; a shape in its place (the order before hypothesis'
+    one) is a TypeError, not a misread."""
+    if not isinstance(dtype, (tuple, list, int, st.SearchStrategy)):
+        try:
+            return np.dtype(dtype)
+        except TypeError:
+            pass
+    raise TypeError(f"{what}: {_ARRAYS}: the first argument is the dtype, as in "
+                    f"hypothesis.extra.numpy.arrays, not {dtype!r}; e.g. "
+                    f"{what}(np.float64, shapes())")
+
+
+def arrays(dtype, shape, elements=None, *, domain=(-2.0, 2.0), avoid=(), margin=0.05):
+    """NumPy arrays of ``dtype`` and ``shape`` (a tuple or a strategy of tuples), in
+    the order of ``hypothesis.extra.numpy.arrays``.
+
+    elements -- a strategy of scalars for the values; by default floats in ``domain``.
+    domain   -- (low, high) of the values, unless ``elements`` is given.
     avoid    -- points where the function under test is not differentiable: values
                 closer than ``margin`` to one are moved ``2 * margin`` away from it.
 
     Floats are drawn in float64, then cast to ``dtype``. For example
-    ``arrays(shapes(), domain=(0.1, 3.0))`` suits log, ``arrays((2, 3),
-    avoid=(0.0,))`` suits abs.
+    ``arrays(np.float64, shapes(), domain=(0.1, 3.0))`` suits log,
+    ``arrays(np.float64, (2, 3), avoid=(0.0,))`` suits abs.
     """
+    dtype = _dtype(dtype, "arrays")
     if elements is None:
         lo, hi = domain
         elements = st.floats(lo, hi, allow_nan=False, allow_infinity=False)
@@ -62,16 +80,16 @@ def arrays(shape, domain=(-2.0, 2.0), avoid=(), *, dtype=np.float64, elements=No
             x = np.where(near, a + np.where(x >= a, 2 * margin, -2 * margin), x)
         return x.astype(dtype, copy=False)
 
-    drawn = np.float64 if np.dtype(dtype).kind == "f" else dtype
+    drawn = np.float64 if dtype.kind == "f" else dtype
     return hnp.arrays(drawn, shape, elements=elements).map(push)
 
 
-def ndgrad_arrays(shape, domain=(-2.0, 2.0), avoid=(), *, dtype=np.float64,
-                  elements=None, margin=0.05, grad_req="write"):
+def ndgrad_arrays(dtype, shape, elements=None, *, domain=(-2.0, 2.0), avoid=(),
+                  margin=0.05, grad_req="write"):
     """ndgrad ``NDArray`` variables: ``arrays(...)`` wrapped, with ``attach_grad``
     done, ready for ``autograd.record()``.
 
-        >>> @given(ndgrad_arrays(shapes()))
+        >>> @given(ndgrad_arrays(np.float64, shapes()))
         ... def test_sum_gradient_is_ones(x):
         ...     with autograd.record():
         ...         y = x.sum()
@@ -83,7 +101,8 @@ def ndgrad_arrays(shape, domain=(-2.0, 2.0), avoid=(), *, dtype=np.float64,
         x.attach_grad(grad_req)
         return x
 
-    return arrays(shape, domain, avoid, dtype=dtype, elements=elements,
+    dtype = _dtype(dtype, "ndgrad_arrays")
+    return arrays(dtype, shape, elements, domain=domain, avoid=avoid,
                   margin=margin).map(variable)
 
 
@@ -93,7 +112,8 @@ def gradient_check(*inputs, order=1, **check_kwargs):
     strategy drawing a tuple supplies several arguments, e.g. arrays of broadcastable
     shapes). ``order`` and ``check_kwargs`` go to ``check_gradients``.
 
-        >>> @gradient_check(arrays(shapes()), arrays((), domain=(0.5, 2.0)), order=2)
+        >>> @gradient_check(arrays(np.float64, shapes()),
+        ...                 arrays(np.float64, (), domain=(0.5, 2.0)), order=2)
         ... def test_scaled_tanh(x, s):
         ...     return nd.tanh(x * s) / s
     """
@@ -112,7 +132,8 @@ def gradient_check(*inputs, order=1, **check_kwargs):
 def _inputs(draw, spec, input_shapes):
     t = spec.test
     # A sampler may give an input's values (an ndarray) instead of its shape.
-    return [s if isinstance(s, np.ndarray) else draw(arrays(s, t.domain_of(i), t.avoid))
+    return [s if isinstance(s, np.ndarray) else
+            draw(arrays(np.float64, s, domain=t.domain_of(i), avoid=t.avoid))
             for i, s in enumerate(input_shapes)]
 
 
