@@ -333,3 +333,56 @@ choice = defop("random_choice", _choice, inputs=("a",), np=("random.choice",),
                differentiable=False)
 multinomial = defop("random_multinomial", _multinomial, inputs=(),
                     np=("random.multinomial",), differentiable=False)
+
+
+# ---- np names of ops whose defop gives them none --------------------------------------
+# The op is the one defined elsewhere; only its NumPy name (and where NumPy's result
+# differs, an adapter) is added here.
+
+def _np_name(op_name, *names, adapter=None):
+    from ndgrad.ops.registry import REGISTRY
+    spec = REGISTRY[op_name]
+    spec.np = spec.np + tuple(n for n in names if n not in spec.np)
+    if adapter is not None:
+        spec.np_args = adapter
+
+
+def _as_bool(x):
+    if hasattr(x, "astype"):
+        return x.astype(bool)
+    return np.asarray(x, dtype=bool)
+
+
+def _logical_args(x1, x2):
+    """NumPy's logical function: a bool array (from the truth of each element), with
+    broadcasting; its gradient is zero.
+
+        >>> np.logical_and(np.array([0., 1, 2]), np.array([1., 0, 3]))
+        array([False, False,  True])
+    """
+    return (_as_bool(x1), _as_bool(x2)), {}
+
+
+def _logical_not_args(x):
+    """Elementwise not of the truth of x, as a bool array; its gradient is zero.
+
+        >>> np.logical_not(np.array([0., 1, 2]))
+        array([ True, False, False])
+    """
+    return (_as_bool(x),), {}
+
+
+def _rint_args(x):
+    """Round to the nearest integer, halves downwards, as MXNet's np.rint (NumPy rounds
+    halves to even); its gradient is zero.
+
+        >>> np.rint(np.array([-0.5, 0.5, 1.5, 1.7]))
+        array([-1.,  0.,  1.,  2.])
+    """
+    return (x,), {}
+
+
+_np_name("rint", "rint", adapter=_rint_args)
+for _op in ("logical_and", "logical_or", "logical_xor"):
+    _np_name(_op, _op, adapter=_logical_args)
+_np_name("logical_not", "logical_not", adapter=_logical_not_args)

@@ -509,3 +509,30 @@ shape_array = defop("shape_array", _shape_array, nd=("shape_array",),
                     doc=_shape_array.__doc__, differentiable=False)
 size_array = defop("size_array", _size_array, nd=("size_array",),
                    doc=_size_array.__doc__, differentiable=False)
+
+
+# ---- stop_gradient ---------------------------------------------------------------
+
+def _stop_gradient(data):
+    """The same values, passing no gradient back (MXNet's BlockGrad / stop_gradient;
+    the gradient is zero, so backward still runs, as in MXNet).
+
+        >>> x = nd.array([1, 2])
+        >>> x.attach_grad()
+        >>> with autograd.record():
+        ...     y = nd.stop_gradient(x * 2) * x
+        >>> y.backward()
+        >>> x.grad
+        <BLANKLINE>
+        [2. 4.]
+        <NDArray 2 @cpu(0)>
+    """
+    return data.view() if isinstance(data, np.ndarray) else np.asarray(data)
+
+
+stop_gradient = defop("BlockGrad", _stop_gradient,
+                      (lambda g, ans, x: g * 0,), nd=("BlockGrad", "stop_gradient"),
+                      npx=("stop_gradient",), save_inputs=False, view=True,
+                      doc=_stop_gradient.__doc__)
+# (no generated gradient test: its gradient is zero on purpose, not the derivative of
+# the identity; checked in tests/test_np_names.py)
