@@ -1,5 +1,8 @@
 # The tape: arrays, ops, graph nodes. See docs/architecture.md for how they fit.
 
+cdef class Array
+
+
 cdef class Version:
     # Shared by an array and the views of its memory; bumped on every in-place write.
     cdef public Py_ssize_t value
@@ -38,7 +41,7 @@ cdef class Node:
 
 
 cdef class VarNode(Node):
-    cdef public object grad            # the Array gradients are written to
+    cdef public Array grad             # the buffer gradients are written to (or None)
     cdef public str grad_req
 
 

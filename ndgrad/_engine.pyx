@@ -6,9 +6,17 @@ outputs to a new ``OpNode``. ``run_backward`` walks the recorded graph iterative
 ndgrad ops, so with ``create_graph`` the engine wraps what they see in arrays and the
 backward pass is itself recorded.
 """
+cimport cython
+cimport numpy as cnp
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
+import threading
+
 import numpy as np
 
 from ndgrad._state import flags
+
+cnp.import_array()
 
 # The two ops the engine itself applies to gradients: summing back to an input's
 # (broadcast) shape and casting to its dtype. Installed by ndgrad.ops at import.
@@ -27,10 +35,14 @@ def install(Op sum_to, Op cast):
     _cast = cast
 
 
+@cython.no_gc
+@cython.freelist(64)
 cdef class Version:
     pass
 
 
+@cython.no_gc
+@cython.freelist(64)
 cdef class Meta:
     def __repr__(self):
         return f"<Meta shape={self.shape} dtype={self.dtype}>"
@@ -38,10 +50,18 @@ cdef class Meta:
 
 cdef inline Meta _meta(object data):
     cdef Meta m = Meta.__new__(Meta)
-    m.shape = data.shape
-    m.dtype = data.dtype
-    m.ndim = len(m.shape)
-    m.size = data.size
+    cdef cnp.ndarray a
+    if cnp.PyArray_CheckExact(data):  # read the fields, not the Python attributes
+        a = <cnp.ndarray>data
+        m.shape = data.shape
+        m.dtype = <object>cnp.PyArray_DESCR(a)
+        m.ndim = cnp.PyArray_NDIM(a)
+        m.size = cnp.PyArray_SIZE(a)
+    else:
+        m.shape = data.shape
+        m.dtype = data.dtype
+        m.ndim = len(m.shape)
+        m.size = data.size
     return m
 
 
@@ -75,10 +95,12 @@ cdef class Op:
         return f"<ndgrad op {self.name}>"
 
 
+@cython.no_gc
 cdef class Node:
     pass
 
 
+@cython.no_gc
 cdef class VarNode(Node):
     def __init__(self, grad, str grad_req):
         self.parents = ()
@@ -88,6 +110,8 @@ cdef class VarNode(Node):
         self.needs_grad = grad_req != "null"
 
 
+@cython.no_gc
+@cython.freelist(64)
 cdef class OpNode(Node):
     def __repr__(self):
         return f"<OpNode {self.op.name}{' (freed)' if self.released else ''}>"
@@ -186,14 +210,16 @@ cdef inline Array _wrap(type cls, object data, Node node, Py_ssize_t index):
 
 cdef inline Version _version_of(Array a):
     if a._version is None:
-        a._version = Version()
+        a._version = Version.__new__(Version)
     return a._version
 
 
 cpdef object apply(Op op, tuple args, dict kwargs):
     """Run ``op`` on ``args`` (arrays and scalars); record it if an input needs a gradient."""
-    cdef Py_ssize_t n = len(args), i, k
-    cdef list raw = list(args)
+    if op is None:
+        raise TypeError("apply: op must be an ndgrad Op, not None")
+    cdef Py_ssize_t n = len(args), i
+    cdef tuple raw = PyTuple_New(n)  # args with arrays replaced by their data
     cdef type cls = None
     cdef bint needs = False
     cdef Array a
@@ -202,34 +228,46 @@ cpdef object apply(Op op, tuple args, dict kwargs):
         x = args[i]
         if isinstance(x, Array):
             a = <Array>x
-            raw[i] = a._data
+            x = a._data
             if cls is None:
                 cls = type(a)
             elif type(a) is not cls:
                 raise _mixed(op.name, cls, type(a))
             if a._node is not None and a._node.needs_grad:
                 needs = True
+        Py_INCREF(x)  # PyTuple_SET_ITEM steals a reference
+        PyTuple_SET_ITEM(raw, i, x)
     try:
         out = op.forward(*raw, **kwargs) if kwargs else op.forward(*raw)
     except (ValueError, IndexError, TypeError) as e:
         raise _named(e, op.name, raw) from None
+    if cnp.PyArray_CheckExact(out):  # one array: the common case
+        result = _wrap(cls, out, None, 0)
+        if op.view:
+            _share_version(result, args, raw)
+        if needs and op.differentiable and flags.recording:
+            _record(op, args, raw, kwargs, (out,), (result,), False, cls)
+        return result
     cdef bint multi = type(out) is tuple
     cdef tuple outs = out if multi else (out,)
-    if not isinstance(outs[0], np.ndarray) or (multi and not all(
-            [isinstance(o, np.ndarray) for o in outs])):
-        # NumPy returns scalars from 0-d computations; arrays hold ndarrays only.
-        outs = tuple([np.asarray(o) for o in outs])
-    cdef list wrapped = [_wrap(cls, o, None, 0) for o in outs]
+    # NumPy returns scalars from 0-d computations; arrays hold ndarrays only.
+    outs = tuple([o if cnp.PyArray_CheckExact(o) else np.asarray(o) for o in outs])
+    cdef tuple wrapped = tuple([_wrap(cls, o, None, 0) for o in outs])
     if op.view:
-        # A view shares its base's version counter, so writes through either are seen.
-        for i in range(n):
-            if isinstance(args[i], Array):
-                if np.may_share_memory(outs[0], raw[i]):
-                    (<Array>wrapped[0])._version = _version_of(<Array>args[i])
-                break
+        _share_version(wrapped[0], args, raw)
     if needs and op.differentiable and flags.recording:
         _record(op, args, raw, kwargs, outs, wrapped, multi, cls)
-    return tuple(wrapped) if multi else wrapped[0]
+    return wrapped if multi else wrapped[0]
+
+
+cdef _share_version(Array out, tuple args, tuple raw):
+    # A view shares its base's version counter, so writes through either are seen.
+    cdef Py_ssize_t i
+    for i in range(len(args)):
+        if isinstance(args[i], Array):
+            if np.may_share_memory(out._data, raw[i]):
+                out._version = _version_of(<Array>args[i])
+            return
 
 
 cdef object _mixed(str name, type a, type b):
@@ -239,7 +277,7 @@ cdef object _mixed(str name, type a, type b):
                      "x.as_nd_ndarray()")
 
 
-cdef object _named(Exception e, str name, list raw):
+cdef object _named(Exception e, str name, tuple raw):
     """The same error, saying which op failed and on what shapes (NumPy's messages
     name neither)."""
     msg = str(e)
@@ -251,15 +289,17 @@ cdef object _named(Exception e, str name, list raw):
     return type(e)(f"{name}: {msg}")
 
 
-cdef _record(Op op, tuple args, list raw, dict kwargs, tuple outs, list wrapped,
+cdef _record(Op op, tuple args, tuple raw, dict kwargs, tuple outs, tuple wrapped,
              bint multi, type cls):
     cdef Py_ssize_t n = len(args), i
     cdef OpNode node = OpNode.__new__(OpNode)
     cdef list parents = [None] * n
     cdef list pidx = [0] * n
     cdef list meta = [None] * n
-    cdef list versions = []
+    cdef list versions = None
     cdef Array a
+    if op.save_inputs or op.save_output:
+        versions = []
     for i in range(n):
         if isinstance(args[i], Array):
             a = <Array>args[i]
@@ -273,20 +313,26 @@ cdef _record(Op op, tuple args, list raw, dict kwargs, tuple outs, list wrapped,
     node.parents = tuple(parents)
     node.parent_idx = tuple(pidx)
     node.in_meta = tuple(meta)
-    node.out_meta = tuple([_meta(o) for o in outs])
+    node.out_meta = (_meta(outs[0]),) if len(outs) == 1 else tuple(
+        [_meta(o) for o in outs])
     node.kwargs = kwargs
     node.cls = cls
     node.multi = multi
     node.needs_grad = True
     if op.save_inputs:
-        node.inputs = tuple(raw)
+        node.inputs = raw
     else:  # non-array arguments are kept: VJPs may need them, and they are small
-        node.inputs = tuple([None if m is not None else x for m, x in zip(meta, raw)])
+        for i in range(n):
+            if meta[i] is not None:
+                meta[i] = None
+            else:
+                meta[i] = raw[i]
+        node.inputs = tuple(meta)
     if op.save_output:
         node.output = outs if multi else outs[0]
         for a in wrapped:
             versions.append((_version_of(a), a._version.value))
-    node.versions = tuple(versions)
+    node.versions = tuple(versions) if versions else ()
     if _anomaly_hook is not None:
         node.trace = _anomaly_hook()
     for i in range(len(wrapped)):
@@ -317,10 +363,22 @@ cdef object _zeros(Meta meta, type cls, bint graph):
     return _wrap(cls, z, None, 0) if graph else z
 
 
+cdef inline bint _fits(cnp.ndarray g, Meta m):
+    """g already has m's shape and dtype."""
+    cdef Py_ssize_t k
+    cdef cnp.npy_intp* dims = cnp.PyArray_DIMS(g)
+    if cnp.PyArray_NDIM(g) != m.ndim:
+        return False
+    for k in range(m.ndim):
+        if dims[k] != <Py_ssize_t>m.shape[k]:
+            return False
+    return <object>cnp.PyArray_DESCR(g) is m.dtype or g.dtype == m.dtype
+
+
 cdef object _fit(OpNode node, Py_ssize_t i, object g, bint graph):
     """Sum ``g`` back to input ``i``'s shape and cast it to its dtype."""
     cdef Meta m = <Meta>node.in_meta[i]
-    if type(g) is np.ndarray and (<object>g).shape == m.shape and g.dtype == m.dtype:
+    if cnp.PyArray_CheckExact(g) and _fits(<cnp.ndarray>g, m):
         return g  # the common case, decided without a Python-level call
     if not hasattr(g, "shape"):  # a VJP may return a scalar
         g = np.asarray(g, dtype=m.dtype)
@@ -418,6 +476,9 @@ cdef _accumulate(Node node, Py_ssize_t idx, object g, Py_ssize_t n_out, bint gra
     into it in place; arrays a VJP returned may be shared (add passes ``g`` to both
     inputs) and are never written to.
     """
+    if not 0 <= idx < n_out:  # _index is writable from Python: never trust it
+        raise AutogradError(f"backward: output index {idx} of a node with {n_out} "
+                            "output(s); the array's graph link is corrupt")
     if node.grads is None:
         node.grads = [None] * n_out
         node.owned = 0
@@ -426,18 +487,20 @@ cdef _accumulate(Node node, Py_ssize_t idx, object g, Py_ssize_t n_out, bint gra
         node.grads[idx] = g
     elif graph or idx >= 64:
         node.grads[idx] = prev + g
-    elif (node.owned >> idx) & 1:
-        np.add(prev, g, out=prev)
+    elif (node.owned >> idx) & 1 and (<object>prev).size > 512:
+        np.add(prev, g, out=prev)  # large: save an allocation
     else:
-        total = prev + g
+        total = _add.forward(prev, g)  # small: a typed loop beats NumPy's in-place add
         node.grads[idx] = total
-        if type(total) is np.ndarray:  # 0-d sums come back as NumPy scalars
+        if cnp.PyArray_CheckExact(total):  # 0-d sums come back as NumPy scalars
             node.owned |= 1ULL << idx
 
 
 cdef tuple _saved_inputs(OpNode node, bint graph):
     """The inputs as the VJPs see them: raw data, or arrays linked to the graph when
     ``graph``. Arrays the op did not save are their Meta (shape and dtype only)."""
+    if node.op.save_inputs and not graph:
+        return node.inputs  # as recorded: nothing to substitute
     cdef list out = list(node.inputs)
     cdef Py_ssize_t i
     for i in range(len(out)):
@@ -485,8 +548,10 @@ cdef _run_node(OpNode node, bint graph, list ready):
             if vjp is not None:
                 if node.op.variadic:
                     gi = vjp(g, ans, *ins, argnum=i, **node.kwargs)
-                else:
+                elif node.kwargs:
                     gi = vjp(g, ans, *ins, **node.kwargs)
+                else:  # ** on an empty dict would copy it
+                    gi = vjp(g, ans, *ins)
             if gi is not None:
                 if _anomaly_check is not None:
                     _anomaly_check(node, i, gi)
@@ -509,6 +574,13 @@ cdef _release(OpNode node):
     node.released = True
 
 
+# A backward pass keeps its scratch state (dependency counts, gradients) on the nodes,
+# and threads may share nodes (a common parameter): passes run one at a time. Forward
+# passes and recording run concurrently. Re-entrant, for backward inside a backward
+# (a Function whose backward calls grad).
+_backward_lock = threading.RLock()
+
+
 def run_backward(list heads, list head_grads, bint retain_graph=False,
                  bint create_graph=False, list variables=None,
                  bint allow_unreachable=False):
@@ -520,6 +592,13 @@ def run_backward(list heads, list head_grads, bint retain_graph=False,
     the heads do not depend on is an error, or gets zeros with ``allow_unreachable``.
     ``head_grads`` are raw arrays, or arrays of the heads' class with create_graph.
     """
+    with _backward_lock:
+        return _backward(heads, head_grads, retain_graph, create_graph, variables,
+                         allow_unreachable)
+
+
+cdef _backward(list heads, list head_grads, bint retain_graph, bint create_graph,
+               list variables, bint allow_unreachable):
     cdef Array h
     cdef Node node
     cdef list head_nodes = []
@@ -541,6 +620,9 @@ def run_backward(list heads, list head_grads, bint retain_graph=False,
                     "attach_grad() on it before recording.")
             targets.setdefault((<Array>v)._node, []).append((k, (<Array>v)._index))
 
+    if len(head_grads) != len(heads):
+        raise ValueError(f"backward: {len(heads)} heads but {len(head_grads)} head "
+                         "gradients")
     cdef list order = _topo(head_nodes, targets)
     if targets is not None and not allow_unreachable:
         for node, entries in targets.items():
@@ -608,7 +690,7 @@ cdef _keep(OpNode node, list gs):
 cdef _deliver(VarNode node, object g):
     if node.grad_req == "null" or node.grad is None:
         return
-    cdef Array buf = <Array>node.grad
+    cdef Array buf = node.grad
     if isinstance(g, Array):
         g = (<Array>g)._data
     if node.grad_req == "add":

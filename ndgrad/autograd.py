@@ -89,7 +89,11 @@ def mark_variables(variables, gradients, grad_reqs="write"):
     if not len(variables) == len(gradients) == len(reqs):
         raise ValueError(f"mark_variables: {len(variables)} variables, {len(gradients)} "
                          f"gradients and {len(reqs)} grad_reqs; they must match")
-    for v, g, req in zip(variables, gradients, reqs):
+    for k, (v, g, req) in enumerate(zip(variables, gradients, reqs)):
+        if not isinstance(g, _engine.Array):
+            raise TypeError(f"mark_variables: gradient {k} is a {type(g).__name__}; "
+                            "gradient buffers must be ndgrad arrays (e.g. "
+                            "nd.zeros_like(x))")
         if req not in ("write", "add", "null"):
             raise ValueError(f"mark_variables: grad_req must be 'write', 'add' or "
                              f"'null', not {req!r}")

@@ -29,21 +29,25 @@ def _binary(name, fwd, vjps, doc, *, domain=((-2.0, 2.0),), distinct=False,
                  test=GradTest("broadcast", domain=domain, distinct=distinct), **flags)
 
 
-add = _binary("add", np.add, (lambda g, ans, a, b: g, lambda g, ans, a, b: g),
+# The four operators run NumPy's ufuncs, with typed loops for small float arrays
+# (_kernels); their VJPs call the ops rather than NumPy's operators for the same reason.
+add = _binary("add", _kernels.add, (lambda g, ans, a, b: g, lambda g, ans, a, b: g),
               "Elementwise sum with broadcasting.\n\n"
               "    >>> nd.add(nd.array([1, 2]), 1)\n"
               "    [2. 3.]", save_inputs=False,
               nd_names=("add", "broadcast_add", "broadcast_plus"))
-subtract = _binary("subtract", np.subtract,
+subtract = _binary("subtract", _kernels.subtract,
                    (lambda g, ans, a, b: g, lambda g, ans, a, b: -g),
                    "Elementwise difference with broadcasting.", save_inputs=False,
                    nd_names=("subtract", "broadcast_sub", "broadcast_minus"))
-multiply = _binary("multiply", np.multiply,
-                   (lambda g, ans, a, b: g * b, lambda g, ans, a, b: g * a),
+multiply = _binary("multiply", _kernels.multiply,
+                   (lambda g, ans, a, b: multiply(g, b),
+                    lambda g, ans, a, b: multiply(g, a)),
                    "Elementwise product with broadcasting.",
                    nd_names=("multiply", "broadcast_mul"))
-divide = _binary("divide", np.true_divide,
-                 (lambda g, ans, a, b: g / b, lambda g, ans, a, b: -g * a / (b * b)),
+divide = _binary("divide", _kernels.divide,
+                 (lambda g, ans, a, b: divide(g, b),
+                  lambda g, ans, a, b: -g * a / (b * b)),
                  "Elementwise true division with broadcasting.",
                  np_names=("divide", "true_divide"),
                  domain=((-2.0, 2.0), (0.5, 2.0)),

@@ -1,0 +1,95 @@
+"""No Python call can crash the engine, and backward passes sharing nodes across
+threads give the gradients of sequential runs."""
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+from ndgrad import _engine, autograd, nd
+from ndgrad._engine import AutogradError
+
+
+def _recorded():
+    x = nd.array([1.0, 2.0])
+    x.attach_grad()
+    with autograd.record():
+        y = x * x
+    return x, y
+
+
+def test_mark_variables_needs_array_buffers():
+    # Regression: a NumPy buffer was accepted and crashed backward (segfault).
+    x = nd.array([1.0, 2.0])
+    with pytest.raises(TypeError, match="mark_variables: gradient 0 is a ndarray"):
+        autograd.mark_variables([x], [np.zeros(2)])
+    assert x._node is None
+
+
+def test_a_variable_buffer_must_be_an_array():
+    x, y = _recorded()
+    with pytest.raises(TypeError):
+        x._node.grad = "nope"
+    y.backward()
+    assert x.grad.asnumpy().tolist() == [2.0, 4.0]
+
+
+def test_run_backward_checks_the_head_gradient_count():
+    x, y = _recorded()
+    with pytest.raises(ValueError, match="1 heads but 0 head gradients"):
+        _engine.run_backward([y], [])
+
+
+def test_apply_refuses_no_op():
+    with pytest.raises(TypeError, match="op must be an ndgrad Op"):
+        _engine.apply(None, (1,), {})
+
+
+def test_a_corrupt_output_index_is_an_error():
+    x, y = _recorded()
+    y._index = 5
+    with pytest.raises(AutogradError, match="output index 5 of a node with 1 output"):
+        y.backward()
+    assert x.grad.asnumpy().tolist() == [0.0, 0.0]
+
+
+def test_threads_sharing_a_variable_get_sequential_gradients():
+    # Regression: passes kept their scratch state on the shared variable's node, so
+    # concurrent backward passes mixed up each other's gradients.
+    w = nd.array(np.linspace(-1, 1, 64))
+    w.attach_grad()
+
+    def grads(seed):
+        x = nd.array(np.random.default_rng(seed).standard_normal(64))
+        out = []
+        for _ in range(100):
+            with autograd.record():
+                y = x
+                for _ in range(5):
+                    y = nd.tanh(y * w) + nd.sin(y)
+                z = (y * y).sum()
+            out.append(autograd.grad(z, [w])[0].asnumpy())
+        return out
+
+    expected = [grads(k) for k in range(4)]
+    results, errors = [None] * 4, []
+
+    def worker(k):
+        try:
+            results[k] = grads(k)
+        except Exception as e:  # reported below: a thread's error must fail the test
+            errors.append(e)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not errors
+    for got, want in zip(results, expected):
+        np.testing.assert_array_equal(np.array(got), np.array(want))

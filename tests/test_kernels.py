@@ -1,0 +1,84 @@
+"""The typed loops of ndgrad._kernels against the NumPy expressions they replace:
+bit-for-bit equal where they apply, NumPy itself where they do not."""
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+from hypothesis.extra import numpy as hnp
+
+from ndgrad import _kernels, nd
+
+ARITH = [(_kernels.add, np.add), (_kernels.subtract, np.subtract),
+         (_kernels.multiply, np.multiply), (_kernels.divide, np.true_divide)]
+FLOATS = st.sampled_from([np.float32, np.float64])
+
+
+def _same(got, want):
+    assert type(got) is type(want) and got.dtype == want.dtype and got.shape == want.shape
+    np.testing.assert_array_equal(got, want)  # NaNs in the same places count as equal
+
+
+@given(st.sampled_from(ARITH), FLOATS, hnp.array_shapes(min_dims=0, max_side=40),
+       st.data())
+def test_arithmetic_matches_numpy_bit_for_bit(ops, dtype, shape, data):
+    kernel, ufunc = ops
+    finite = st.floats(-1e6, 1e6, width=32)
+    a = data.draw(hnp.arrays(dtype, shape, elements=finite))
+    b = data.draw(st.one_of(hnp.arrays(dtype, shape, elements=finite),
+                            st.floats(-1e3, 1e3), st.integers(-1000, 1000)))
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("error")
+        _same(kernel(a, b), ufunc(a, b))
+        _same(kernel(b, a), ufunc(b, a))
+
+
+@pytest.mark.parametrize("a, b", [
+    (np.ones(4, np.float32), np.ones(4, np.float64)),        # mixed dtypes promote
+    (np.ones((3, 4), np.float32), np.ones(4, np.float32)),   # broadcasting
+    (np.ones(4, np.float32), np.float64(2.0)),               # a NumPy scalar
+    (np.ones(4, np.int32), 2),                               # integers
+    (np.ones(4, ">f8"), 2.0),                                # byte-swapped
+    (np.ones(8, np.float32)[::2], 2.0),                      # not contiguous
+    (np.ones(4096, np.float32), 2.0),                        # large: NumPy's SIMD loop
+    (np.ones(4, np.float32), 1e300),                         # overflows float32
+    (np.ones(4, np.float32), 2 ** 80),                       # an int beyond float
+])
+def test_arithmetic_outside_the_fast_path_is_numpy(a, b):
+    for kernel, ufunc in ARITH:
+        with np.errstate(all="ignore"):
+            _same(kernel(a, b), ufunc(a, b))
+
+
+def test_floating_point_errors_are_numpys():
+    # A division by zero warns (or raises, under errstate) exactly as NumPy does.
+    a = np.array([1.0, 0.0], np.float32)
+    with pytest.warns(RuntimeWarning, match="divide by zero"):
+        _kernels.divide(a, 0.0)
+    with np.errstate(invalid="raise", divide="raise"), pytest.raises(FloatingPointError):
+        _kernels.divide(a, 0.0)
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+        _kernels.multiply(np.array([3e38], np.float32), 10.0)
+
+
+def test_arithmetic_keyword_arguments_go_to_numpy():
+    a = np.arange(3, dtype=np.float32)
+    _same(_kernels.add(a, 1.0, dtype=np.float64), np.add(a, 1.0, dtype=np.float64))
+
+
+@pytest.mark.parametrize("kernel, reference", [
+    (_kernels.tanh_grad, lambda g, t: g * (1 - t * t)),
+    (_kernels.sigmoid_grad, lambda g, s: g * s * (1 - s)),
+])
+def test_byte_swapped_inputs_are_not_read_as_native(kernel, reference):
+    # Regression: the loops used to read big-endian data as native floats.
+    g = np.array([0.5, -1.0, 2.0], ">f8")
+    t = np.array([0.25, 0.5, -0.75], ">f8")
+    np.testing.assert_allclose(kernel(g, t), reference(g.astype("f8"), t.astype("f8")))
+
+
+def test_softmax_of_byte_swapped_data():
+    x = np.array([0.5, 0.25, 0.1])
+    want = np.exp(x) / np.exp(x).sum()
+    np.testing.assert_allclose(nd.softmax(nd.array(x.astype(">f8"), dtype=">f8"))
+                               .asnumpy(), want, rtol=1e-12)
