@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from ndgrad import autograd, nd
+from ndgrad import AutogradError, autograd, nd
 from ndgrad.testing import check_gradients
 
 NAN = float("nan")
@@ -611,6 +611,111 @@ def test_samplers_shapes_dtypes_and_seed():
     draw, logp = nd.random.multinomial(nd.array([0.2, 0.8]), get_prob=True)
     assert draw.shape == (1,) and draw.dtype == np.int32 and logp.dtype == np.float32
     assert np.isclose(logp.asnumpy()[0], np.log([0.2, 0.8])[draw.asnumpy()[0]])
+
+
+# MXNet 1.9.1's samplers with array parameters (_sample_normal, _sample_uniform...,
+# src/operator/random/multisample_op.cc) and sample_multinomial without get_prob
+# register MakeZeroGradNodes: backward runs and gives zeros. _shuffle registers no
+# FGradient: backward through it is an error ("non-differentiable because it didn't
+# register FGradient attribute").
+RANDOM_ZERO_GRAD = [
+    ("normal", lambda p: nd.random.normal(p, p + 1, shape=3)),
+    ("normal-keywords", lambda p: nd.random.normal(loc=p, scale=p + 1, shape=3)),
+    ("normal-loc-only", lambda p: nd.random.normal(loc=p, shape=2)),
+    ("uniform", lambda p: nd.random.uniform(p, p + 1)),
+    ("uniform-keywords", lambda p: nd.random.uniform(low=p, high=p + 1, shape=(2, 2))),
+    ("gamma", lambda p: nd.random.gamma(alpha=p, beta=p, shape=2)),
+    ("exponential", lambda p: nd.random.exponential(scale=p, shape=2)),
+    ("poisson", lambda p: nd.random.poisson(lam=p, shape=2)),
+    ("randn", lambda p: nd.random.randn(2, loc=p, scale=p)),
+    ("multinomial", lambda p: nd.random.multinomial(p / p.sum(), shape=3)),
+]
+
+
+@pytest.mark.parametrize("fn", [c[1] for c in RANDOM_ZERO_GRAD],
+                         ids=[c[0] for c in RANDOM_ZERO_GRAD])
+def test_samplers_with_array_parameters_have_zero_gradient_as_mxnet(fn):
+    import ndgrad
+    p = nd.array([0.5, 2.0])
+    p.attach_grad()
+    p.grad[:] = 7
+    ndgrad.random.seed(3)
+    with autograd.record():
+        y = fn(p)
+    assert y._node is not None  # recorded: backward runs
+    y.backward()
+    assert p.grad.asnumpy().tolist() == [0., 0.]
+    ndgrad.random.seed(3)
+    np.testing.assert_array_equal(fn(p).asnumpy(), y.asnumpy())  # same draws
+
+
+def test_sampler_keyword_parameters_are_the_parameters():
+    import ndgrad
+    ndgrad.random.seed(0)
+    y = nd.random.normal(loc=nd.array([0., 100.]), scale=nd.array([1., 1.]), shape=500)
+    assert abs(y[0].mean().asscalar()) < 0.3 and abs(y[1].mean().asscalar() - 100) < 0.3
+    assert nd.random.normal(scale=nd.array([1., 1.])).shape == (2,)
+    assert abs(nd.random.normal(scale=2.0, shape=4000).mean().asscalar()) < 0.2
+    z = nd.random.randn(300, loc=nd.array([0., 50.]))
+    assert z.shape == (2, 300) and abs(z[1].mean().asscalar() - 50) < 0.3
+
+
+def test_shuffle_is_not_differentiable_as_mxnet():
+    x = nd.array([[1., 2], [3, 4], [5, 6]])
+    x.attach_grad()
+    x.grad[:] = 7
+    with autograd.record():
+        y = nd.random.shuffle(x) * 2 + x
+    with pytest.raises(AutogradError, match=r"random\.shuffle is not differentiable.*"
+                                            r"detach\(\)"):
+        y.backward()
+    assert x.grad.asnumpy().tolist() == [[7.] * 2] * 3  # unchanged
+    with autograd.record():
+        y = nd.random.shuffle(x.detach()) * 2 + x  # the way round it
+    y.backward()
+    assert x.grad.asnumpy().tolist() == [[1.] * 2] * 3
+    assert sorted(nd.random.shuffle(x).asnumpy()[:, 0].tolist()) == [1, 3, 5]
+
+
+def test_multinomial_get_prob_gradient_is_reinforce_as_mxnet():
+    """MXNet's _backward_sample_multinomial: the gradient of the log-probability output
+    with respect to the probabilities is head / p at each drawn category (added up over
+    draws); the head gradient of the draws themselves is ignored."""
+    import ndgrad
+    probs = np.array([[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]])
+    p = nd.array(probs)
+    p.attach_grad()
+    reward = nd.array([[1., 2, 3, 4, 5], [-1, -2, -3, -4, -5]])
+    ndgrad.random.seed(5)
+    with autograd.record():
+        draws, logp = nd.random.multinomial(p, shape=5, get_prob=True)
+    assert draws.shape == logp.shape == (2, 5) and draws.dtype == np.int32
+    np.testing.assert_allclose(
+        logp.asnumpy(), np.log(np.take_along_axis(probs, draws.asnumpy(), 1)), rtol=1e-6)
+    autograd.backward([draws, logp], [nd.ones((2, 5), dtype="int32"), reward])
+    want = np.zeros((2, 4))
+    for i in range(2):
+        for j, k in enumerate(draws.asnumpy()[i]):
+            want[i, k] += reward.asnumpy()[i, j] / probs[i, k]
+    np.testing.assert_allclose(p.grad.asnumpy(), want, rtol=1e-6)
+    with autograd.record():  # the draws alone: zero gradient (MakeZeroGradNodes)
+        draws = nd.random.multinomial(p, shape=5)
+    draws.backward()
+    assert not p.grad.asnumpy().any()
+
+    def logp_of(q):  # reseeded: the same draws at q and at q + eps
+        ndgrad.random.seed(11)
+        return nd.random.multinomial(q, shape=(2, 3), get_prob=True)[1]
+
+    check_gradients(logp_of, [probs], order=2)
+    one = nd.array([0.25, 0.75])
+    one.attach_grad()
+    with autograd.record():
+        draw, logp = nd.random.multinomial(one, get_prob=True)
+    logp.backward()
+    k = int(draw.asscalar())
+    np.testing.assert_allclose(one.grad.asnumpy(), [4 * (k == 0), 4 / 3 * (k == 1)],
+                               rtol=1e-6)
 
 
 def test_save_and_load_lists_and_dicts(tmp_path):

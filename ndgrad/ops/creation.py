@@ -1,8 +1,15 @@
-"""Ops that create arrays. None is differentiable; ``*_like`` pass no gradient back."""
+"""Ops that create arrays. ``*_like`` pass no gradient back. Samplers are recorded when
+a distribution parameter is an array that needs a gradient, and give it the gradient
+MXNet 1.9.1 gives (src/operator/random): zero for the samplers of normal, uniform,
+gamma, exponential, poisson and for multinomial's draws (MakeZeroGradNodes); head /
+p at each draw for multinomial's log-probabilities (get_prob=True, for REINFORCE);
+and an error for shuffle, for which MXNet registers no gradient."""
+import inspect
+
 import numpy as np
 
 from ndgrad import random as _random
-from ndgrad._engine import Array
+from ndgrad._engine import Array, AutogradError
 from ndgrad.ops import np_conventions as npc
 from ndgrad.ops.registry import defop
 
@@ -136,7 +143,8 @@ def _normal(loc=0.0, scale=1.0, shape=None, dtype=None):
 
 
 def _uniform(low=0.0, high=1.0, shape=None, dtype=None):
-    """Samples of the uniform distribution on [low, high)."""
+    """Samples of the uniform distribution on [low, high), seeded by
+    ndgrad.random.seed."""
     return _sample(_random.generator().uniform, (low, high), shape, dtype)
 
 
@@ -145,10 +153,40 @@ def _randint(low, high, shape=None, dtype=None):
     return _random.generator().integers(low, high, _shape(shape)).astype(dtype or np.int32)
 
 
-normal = _creator("random_normal", _normal, nd=("random.normal", "random_normal"),
+def _zero_vjp(i):
+    # MXNet's MakeZeroGradNodes: a zero gradient for parameter i.
+    return lambda g, ans, *params, **kwargs: zeros_like(params[i])
+
+
+def _params_first(forward, params):
+    """An nd adapter passing the distribution ``params`` of ``forward`` (numbers or
+    arrays, by position or keyword) as the op's inputs, the rest as keywords."""
+    signature = inspect.signature(forward)
+
+    def adapter(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        given = bound.arguments
+        return (tuple(given[p] for p in params),
+                {k: v for k, v in given.items() if k not in params})
+    adapter.__signature__ = signature
+    return adapter
+
+
+def _sampler(name, forward, params, nd_args=None, **names):
+    """A sampler whose distribution parameters ``params`` may be arrays; their
+    gradient is zero, as in MXNet."""
+    return defop(name, forward, tuple(_zero_vjp(i) for i in range(len(params))),
+                 inputs=params, nd_args=nd_args or _params_first(forward, params),
+                 **names)
+
+
+normal = _sampler("random_normal", _normal, ("loc", "scale"),
+                  nd=("random.normal", "random_normal"),
                   np=("random.normal", "random.randn"),
                   np_args={"random.normal": npc.normal, "random.randn": npc.randn})
-uniform = _creator("random_uniform", _uniform, nd=("random.uniform", "random_uniform"),
+uniform = _sampler("random_uniform", _uniform, ("low", "high"),
+                   nd=("random.uniform", "random_uniform"),
                    np=("random.uniform", "random.rand"),
                    np_args={"random.uniform": npc.uniform, "random.rand": npc.rand})
 randint = _creator("random_randint", _randint, nd=("random.randint",),
@@ -183,8 +221,8 @@ linspace = _creator("_linspace", _linspace, nd=("linspace",), np=("linspace",),
                     np_args=npc.linspace)
 
 
-def _randn(*shape, loc=0.0, scale=1.0, dtype=None, **kwargs):
-    return (), {"loc": loc, "scale": scale, "shape": shape or None, "dtype": dtype}
+def _randn(*shape, loc=0.0, scale=1.0, dtype=None):
+    return (loc, scale), {"shape": shape or None, "dtype": dtype}
 
 
 def _exponential(scale=1.0, shape=None, dtype=None):
@@ -241,8 +279,26 @@ def _multinomial(data, shape=None, get_prob=False, dtype="int32"):
     return out.astype(dtype), logp.astype(kind if kind.kind == "f" else DEFAULT_DTYPE)
 
 
+def _multinomial_vjp(g, ans, x, shape=None, get_prob=False, dtype="int32"):
+    if not get_prob:
+        return zeros_like(x)  # the draws: MakeZeroGradNodes, as in MXNet
+    # MXNet's _backward_sample_multinomial: d log p[draw] / dp = 1 / p[draw], times the
+    # head gradient of the log-probabilities, added up over the draws of each
+    # distribution (the head gradient of the draws is ignored).
+    from ndgrad.ops.indexing import put_along, take_along
+    from ndgrad.ops.shape import reshape
+    k = x.shape[-1]
+    lanes = int(np.prod(x.shape[:-1]))
+    draws = np.asarray(getattr(ans[0], "_data", ans[0])).reshape(lanes, -1)
+    draws = draws.astype(np.int64)
+    probs = take_along(reshape(x, (lanes, k)), indices=draws, axis=1)
+    per_draw = reshape(g[1], draws.shape) / probs
+    return reshape(put_along(per_draw, indices=draws, axis=1, shape=(lanes, k)), x.shape)
+
+
 def _shuffle(data):
-    """A copy of ``data`` with its first axis randomly permuted.
+    """A copy of ``data`` with its first axis randomly permuted. Not differentiable
+    (as in MXNet): backward through it is an error; shuffle ``x.detach()``.
 
         >>> nd.random.shuffle(nd.arange(6).reshape((3, 2))).shape
         (3, 2)
@@ -250,11 +306,23 @@ def _shuffle(data):
     return _random.generator().permutation(data)
 
 
-randn = _creator("random_randn", _normal, nd=("random.randn",), nd_args=_randn)
-exponential = _creator("random_exponential", _exponential, nd=("random.exponential",))
-gamma = _creator("random_gamma", _gamma, nd=("random.gamma",))
-poisson = _creator("random_poisson", _poisson, nd=("random.poisson",))
-multinomial = _creator("random_multinomial_nd", _multinomial,
-                       nd=("random.multinomial",), inputs=("data",))
-shuffle = _creator("random_shuffle", _shuffle, nd=("random.shuffle",), inputs=("data",),
-                   np=("random.permutation",))
+def _shuffle_vjp(g, ans, x):
+    raise AutogradError(
+        "backward: random.shuffle is not differentiable (MXNet registers no gradient "
+        "for it either), but an array it shuffled leads to a variable. Shuffle "
+        "x.detach() instead of x, or shuffle outside autograd.record().")
+
+
+randn = _sampler("random_randn", _normal, ("loc", "scale"), nd=("random.randn",),
+                 nd_args=_randn)
+exponential = _sampler("random_exponential", _exponential, ("scale",),
+                       nd=("random.exponential",))
+gamma = _sampler("random_gamma", _gamma, ("alpha", "beta"), nd=("random.gamma",))
+poisson = _sampler("random_poisson", _poisson, ("lam",), nd=("random.poisson",))
+# Gradients tested by hand (tests/test_nd_ops.py): the draws depend on the generator.
+multinomial = defop("random_multinomial_nd", _multinomial, (_multinomial_vjp,),
+                    nd=("random.multinomial",), inputs=("data",), save_output=True,
+                    doc=_multinomial.__doc__)
+shuffle = defop("random_shuffle", _shuffle, (_shuffle_vjp,), nd=("random.shuffle",),
+                inputs=("data",), np=("random.permutation",), save_inputs=False,
+                doc=_shuffle.__doc__)
