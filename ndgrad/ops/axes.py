@@ -39,7 +39,7 @@ def normalize_axis(op, axis, shape, *, ndim=None, what="an array"):
 def normalize_axes(op, axes, shape, *, what="an array"):
     """A tuple of normalised axes from an int or a sequence of them; an axis given
     twice is an error too."""
-    given = (axes,) if np.ndim(axes) == 0 else tuple(axes)
+    given = (axes,) if type(axes) is int or np.ndim(axes) == 0 else tuple(axes)
     out = tuple(normalize_axis(op, a, shape, what=what) for a in given)
     if len(set(out)) != len(out):
         raise AxisError(f"{op}: axes {given} name an axis twice for {what} of shape "

@@ -25,9 +25,10 @@ def _lanes(name, index, shape, axis, mode):
     """Integer positions along ``axis`` of ``shape`` from (float) ``index``: 'clip'
     clamps to [0, n-1], 'wrap' wraps around, 'raise' refuses positions out of range."""
     n = shape[axis]
-    idx = np.trunc(_indices(index)).astype(np.int64)  # MXNet truncates float indices
-    if mode == "clip":
-        return np.clip(idx, 0, n - 1)
+    idx = _indices(index).astype(np.int64)  # a copy; float indices truncate, as in MXNet
+    if mode == "clip":  # in place, two ufuncs: np.clip costs several times more
+        np.maximum(idx, 0, out=idx)
+        return np.minimum(idx, n - 1, out=idx)
     if mode == "wrap":
         return np.mod(idx, n)
     if mode == "raise":

@@ -7,9 +7,14 @@ from ndgrad.ops import np_conventions as npc
 from ndgrad.ops.shape import transpose
 
 
+def _is_count(axes):
+    """``axes`` is one number (how many axes to contract), not two sequences."""
+    return type(axes) is int or np.ndim(axes) == 0
+
+
 def _axes_pairs(axes, a_ndim):
     """Normalise ``axes`` (an int N, or two sequences) to two tuples of axis numbers."""
-    if np.ndim(axes) == 0:
+    if _is_count(axes):
         n = int(axes)
         return tuple(range(a_ndim - n, a_ndim)), tuple(range(n))
     a_axes, b_axes = axes
@@ -20,7 +25,7 @@ def _axes_pairs(axes, a_ndim):
 
 def _tensordot(lhs, rhs, axes=2):
     """Sum products over ``axes`` of lhs and rhs (NumPy's tensordot)."""
-    if np.ndim(axes) == 0:
+    if _is_count(axes):
         if int(axes) == 1 and 1 <= lhs.ndim <= 2 and 1 <= rhs.ndim <= 2:
             return np.dot(lhs, rhs)  # the common matrix case, without tensordot's reshapes
     else:
@@ -37,7 +42,13 @@ def _permuted(x, order):
     return transpose(x, tuple(np.argsort(order).tolist()))
 
 
+def _matrix_product(axes, a, b):
+    return type(axes) is int and axes == 1 and a.ndim == 2 and b.ndim == 2
+
+
 def _grad_lhs(g, ans, a, b, axes=2):
+    if _matrix_product(axes, a, b):  # g @ b.T, without the general bookkeeping
+        return tensordot(g, transpose(b), axes=1)
     ia, ib = _axes_pairs(axes, a.ndim)
     ia = [i % a.ndim for i in ia]
     ib = [i % b.ndim for i in ib]
@@ -50,6 +61,8 @@ def _grad_lhs(g, ans, a, b, axes=2):
 
 
 def _grad_rhs(g, ans, a, b, axes=2):
+    if _matrix_product(axes, a, b):  # a.T @ g
+        return tensordot(transpose(a), g, axes=1)
     ia, ib = _axes_pairs(axes, a.ndim)
     ia = [i % a.ndim for i in ia]
     ib = [i % b.ndim for i in ib]

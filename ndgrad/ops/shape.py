@@ -25,7 +25,8 @@ def mxnet_shape(src, shape, reverse=False):
     -4 splits one into the next two values (one of which may be -1). With
     ``reverse`` the codes are matched from the right.
     """
-    shape = (int(shape),) if np.ndim(shape) == 0 else tuple([int(s) for s in shape])
+    shape = (int(shape),) if type(shape) is int or np.ndim(shape) == 0 else tuple(
+        [int(s) for s in shape])
     if all([s > 0 for s in shape]):  # no codes: the common case, checked once
         if math.prod(shape) != math.prod(src):
             raise ValueError(f"reshape: cannot reshape an array of shape {tuple(src)} "
