@@ -119,7 +119,7 @@ def _head_grads(heads, head_grads, graph):
     out = []
     for k, (h, g) in enumerate(zip(heads, head_grads)):
         if g is None:
-            g = np.ones_like(h._data)
+            g = np.ones(h._data.shape, h._data.dtype)  # ones_like is a slow wrapper
         elif isinstance(g, _engine.Array):
             if not graph:
                 g = g._data

@@ -60,8 +60,14 @@ def _log_of(x):
     return math.log(x) if isinstance(x, (int, float)) else log(x)
 
 
+def _power_lhs(g, ans, a, b):
+    if type(b) is int and b == 2:  # x ** 2, the squared loss: one product, not a power
+        return multiply(g, multiply(a, 2))
+    return g * b * power(a, b - 1)
+
+
 power = _binary("power", np.power,
-                (lambda g, ans, a, b: g * b * power(a, b - 1),
+                (_power_lhs,
                  lambda g, ans, a, b: g * ans * _log_of(a)),
                 "Elementwise power with broadcasting: lhs ** rhs.",
                 domain=((0.5, 2.0), (-2.0, 2.0)), save_output=True,
