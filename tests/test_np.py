@@ -475,3 +475,79 @@ def test_where_gradient_by_hand():
     mask = onp.array([True, False, True])
     check_gradients(lambda x, y: np.where(np.array(mask), x, y),
                     [np.array([0.5, -1.0, 2.0]), np.array([1.0, 3.0, -2.0])], order=2)
+
+
+# ---- NumPy's signatures --------------------------------------------------------------
+
+def test_reductions_take_numpys_arguments():
+    x = np.array([[1., 2.], [3., 4.]])
+    # positional order (a, axis, dtype), NumPy's first argument name, dtype=
+    assert repr(np.sum(x, 0, "float64")) == "array([4., 6.], dtype=float64)"
+    assert repr(np.sum(a=x)) == "array(10.)"
+    assert repr(x.sum(dtype="int32")) == "array(10, dtype=int32)"
+    assert repr(np.prod(x, 1, "float64")) == "array([ 2., 12.], dtype=float64)"
+    assert repr(np.mean(x, 1, "float64")) == "array([1.5, 3.5], dtype=float64)"
+    assert repr(np.mean(a=x, axis=0, keepdims=True)) == "array([[2., 3.]])"
+    assert repr(np.max(x, 1)) == "array([2., 4.])" and repr(np.amin(a=x)) == "array(1.)"
+    assert repr(np.argmax(x, 0)) == "array([1, 1], dtype=int64)"
+    assert repr(np.all(x > 1, 1)) == "array([False,  True])"
+    assert repr(np.std(x, None, "float64", ddof=1)) == \
+        "array(1.29099445, dtype=float64)"
+    with pytest.raises(NotImplementedError, match="initial="):
+        np.sum(x, initial=1.0)
+    assert _grad(lambda x: np.sum(x, 0, "float64").sum(), x) == [[[1.0, 1.0], [1.0, 1.0]]]
+
+
+def test_creation_and_shape_functions_take_numpys_arguments():
+    x = np.array([[1, 2], [3, 4]], dtype="int32")
+    assert repr(np.zeros_like(x, dtype="float32")) == "array([[0., 0.],\n       [0., 0.]])"
+    assert np.ones_like(x, "int64").dtype == onp.int64 and np.ones_like(a=x).dtype == onp.int32
+    assert np.empty_like(x, dtype="float64").dtype == onp.float64
+    assert np.reshape(x, (4,)).shape == np.reshape(x, shape=(4,)).shape == (4,)
+    assert np.reshape(x, newshape=(1, 4)).shape == (1, 4) and np.reshape(x, -1).shape == (4,)
+    assert repr(np.transpose(a=x)) == "array([[1, 3],\n       [2, 4]], dtype=int32)"
+    assert repr(np.dot(np.array([[1., 2.]]), 2.)) == "array([[2., 4.]])"
+    assert repr(np.dot(3, np.array([1., 2.]))) == "array([3., 6.])"
+    assert repr(np.clip(np.arange(4), None, 2)) == "array([0., 1., 2., 2.])"
+    assert repr(np.concatenate(arrays=[np.ones(1), np.zeros(1)])) == "array([1., 0.])"
+    assert repr(np.sort(np.array([3., 1, 2]), kind="stable")) == "array([1., 2., 3.])"
+
+
+def test_where_with_one_argument_is_nonzero():
+    c = np.array([[0., 3], [5, 0]])
+    got = np.where(c)
+    assert type(got) is tuple and repr(got) == \
+        "(array([0, 1], dtype=int64), array([1, 0], dtype=int64))"
+    assert repr(np.nonzero(c > 4)) == "(array([1], dtype=int64), array([0], dtype=int64))"
+    assert repr(c.nonzero()[1]) == "array([1, 0], dtype=int64)"
+
+
+def test_more_operators_and_methods():
+    a, b = np.arange(6).reshape(2, 3), np.ones((3, 2))
+    assert repr(a @ b) == "array([[ 3.,  3.],\n       [12., 12.]])"
+    assert repr(onp.ones((1, 2)) @ np.ones((2, 1))) == "array([[2.]], dtype=float64)"
+    c = np.ones((2, 2))
+    c @= np.eye(2) * 3
+    assert repr(c) == "array([[3., 3.],\n       [3., 3.]])"
+    assert repr(np.array([7., -7.]) // 2) == "array([ 3., -4.])"
+    assert repr(7 // np.array([2., 3.])) == "array([3., 2.])"
+    assert repr(np.array([7, 8], dtype="int32") // 3) == "array([2, 2], dtype=int32)"
+    t, f = np.arange(3) > 0, np.arange(3) < 2
+    assert repr(t & f) == "array([False,  True, False])"
+    assert repr(t | f) == "array([ True,  True,  True])"
+    assert repr(t ^ f) == "array([ True, False,  True])" and repr(~t) == \
+        "array([ True, False, False])"
+    assert repr(np.array([1, 2], dtype="int32") | 4) == "array([5, 6], dtype=int32)"
+    with pytest.raises(TypeError, match="bitwise_and"):
+        np.ones(2) & np.ones(2)               # floats have no bits to and, as in NumPy
+    x = np.zeros(3)
+    x.fill(4)
+    assert repr(x) == "array([4., 4., 4.])" and repr(x.take([0, 2])) == "array([4., 4.])"
+    y = np.zeros(3)
+    assert np.arange(3).copyto(y) is y and repr(y) == "array([0., 1., 2.])"
+    np.copyto(y, 9, where=np.arange(3) > 1)
+    assert repr(y) == "array([0., 1., 9.])"
+    # @ and // are recorded (// with a zero gradient, as a piecewise constant)
+    got = _grad(lambda w: (w @ np.array([[1., 2], [3, 4]])).sum() + (w // 1).sum(),
+                np.array([1., 2.]))
+    assert got == [[3.0, 7.0]]

@@ -33,6 +33,26 @@ def _tuple_result(fn):
 # Several outputs come as a list, except from these (tuples in MXNet, as in NumPy).
 for _name in ("qr", "eigh", "svd"):
     setattr(linalg, _name, _tuple_result(getattr(linalg, _name)))
+nonzero = _tuple_result(nonzero)  # noqa: F821  (generated)
+
+
+def _where_or_nonzero(generated):
+    def where(condition, x=None, y=None, **kwargs):
+        if x is None and y is None:
+            return nonzero(condition)
+        return generated(condition, x, y, **kwargs)
+    where.__doc__ = generated.__doc__ + """
+    With ``condition`` alone it is ``np.nonzero(condition)``:
+
+        >>> np.where(np.array([0., 3, 0, 5]))
+        (array([1, 3], dtype=int64),)
+    """
+    where.__signature__ = generated.__signature__
+    return where
+
+
+where_ = where  # noqa: F821  (generated; the three-argument form, for copyto)
+where = _where_or_nonzero(where_)
 
 
 def _keeping_the_graph(generated, copies):
@@ -63,6 +83,24 @@ array = _keeping_the_graph(array, copies=True)  # noqa: F821  (generated)
 asarray = _keeping_the_graph(asarray, copies=False)  # noqa: F821  (generated)
 
 
+def copyto(dst, src, casting="same_kind", where=True):
+    """Copy ``src`` into ``dst`` (broadcast), where ``where`` holds; recorded like
+    ``dst[...] = src``.
+
+        >>> x = np.zeros(3)
+        >>> np.copyto(x, np.array([1., 2., 3.]), where=np.array([True, False, True]))
+        >>> x
+        array([1., 0., 3.])
+    """
+    if not isinstance(dst, ndarray):
+        raise TypeError(f"copyto: dst must be an ndgrad.np array, not "
+                        f"{type(dst).__name__}")
+    if where is True:
+        dst[...] = src
+    else:
+        dst[...] = where_(where, src, dst)
+
+
 def broadcast_arrays(*arrays):
     """The arrays broadcast against each other, as a list.
 
@@ -72,6 +110,9 @@ def broadcast_arrays(*arrays):
     shape = _onp.broadcast_shapes(*(a.shape for a in arrays))
     return [broadcast_to(a, shape) for a in arrays]  # noqa: F821  (generated)
 
+
+__all__ += ["broadcast_arrays", "copyto"]  # noqa: F821  (compositions, not ops)
+random.__all__.append("shuffle")
 
 # NumPy's ndarray methods that are calls of the namespace's functions.
 add_methods(ndarray, globals(), (

@@ -88,6 +88,29 @@ def _compare(op):
     return method
 
 
+_OPERANDS = (_engine.Array, np.ndarray, int, float, bool, complex, np.generic)
+
+
+def _via(name, reflected=False):
+    """An operator computed by the np function ``name`` (matmul, floor_divide...)."""
+    def method(self, other):
+        if not isinstance(other, _OPERANDS):
+            return NotImplemented
+        from ndgrad import np as _np
+        fn = getattr(_np, name)
+        return fn(other, self) if reflected else fn(self, other)
+    return method
+
+
+def _inplace_via(name):
+    binary = _via(name)
+
+    def method(self, other):
+        result = binary(self, other)
+        return result if result is NotImplemented else self._write(result)
+    return method
+
+
 def _inplace(name):
     binary = _binary(name.replace("__i", "__", 1))
 
@@ -175,6 +198,26 @@ class ndarray(ArrayBase):
     __isub__ = _inplace("__isub__")
     __imul__ = _inplace("__imul__")
     __itruediv__ = _inplace("__itruediv__")
+    __matmul__ = _via("matmul")
+    __rmatmul__ = _via("matmul", reflected=True)
+    __imatmul__ = _inplace_via("matmul")
+    __floordiv__ = _via("floor_divide")
+    __rfloordiv__ = _via("floor_divide", reflected=True)
+    __ifloordiv__ = _inplace_via("floor_divide")
+    __and__ = _via("bitwise_and")
+    __rand__ = _via("bitwise_and", reflected=True)
+    __iand__ = _inplace_via("bitwise_and")
+    __or__ = _via("bitwise_or")
+    __ror__ = _via("bitwise_or", reflected=True)
+    __ior__ = _inplace_via("bitwise_or")
+    __xor__ = _via("bitwise_xor")
+    __rxor__ = _via("bitwise_xor", reflected=True)
+    __ixor__ = _inplace_via("bitwise_xor")
+
+    def __invert__(self):
+        from ndgrad import np as _np
+        return _np.invert(self)
+
     __eq__ = _compare(ew.equal)
     __ne__ = _compare(ew.not_equal)
     __gt__ = _compare(ew.greater)
@@ -207,6 +250,30 @@ class ndarray(ArrayBase):
         if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
             shape = shape[0]
         return _np.reshape(self, shape, order=order)
+
+    def fill(self, value):
+        """Set every element to ``value``, in place."""
+        self[...] = value
+
+    def take(self, indices, axis=None, mode="raise"):
+        """``np.take(x, indices, axis)``: elements (or slices along ``axis``) at
+        ``indices``."""
+        from ndgrad import np as _np
+        return _np.take(self, indices, axis, mode=mode)
+
+    def copyto(self, other):
+        """Copy into ``other`` (an np array of the same shape, recorded) or to a
+        context (a copy), as MXNet's copyto."""
+        from ndgrad import context
+        if isinstance(other, context.Context):
+            return self.copy()
+        other[...] = self
+        return other
+
+    def nonzero(self):
+        """``np.nonzero(x)``: the indices of the nonzero elements, per axis."""
+        from ndgrad import np as _np
+        return _np.nonzero(self)
 
     def flatten(self):
         """A 1-d copy (``ravel`` may share memory; this never does)."""

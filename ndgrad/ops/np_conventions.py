@@ -6,6 +6,8 @@ makes it NumPy's float64.
 """
 import numpy as np
 
+from ndgrad.ops.axes import normalize_axis
+
 _mode = {"np_array": False, "float": np.dtype(np.float32)}
 
 
@@ -31,13 +33,6 @@ def dtype_or_default(dtype):
 def axis_tuple(axis):
     """NumPy's ``axis`` (None, an int, a tuple); MXNet also takes a list."""
     return tuple(axis) if isinstance(axis, list) else axis
-
-
-def normalize_axis(axis, ndim, what):
-    if not -ndim <= axis < ndim:
-        raise ValueError(f"{what}: axis {axis} is out of range for an array with "
-                         f"{ndim} dimensions")
-    return axis % ndim
 
 
 # ---- np_args adapters of ops defined in the shared modules -------------------------
@@ -95,13 +90,28 @@ def randint(low, high=None, size=None, dtype=None):
     return (low, high), {"shape": _size(size), "dtype": np.dtype(dtype or np.int64)}
 
 
-def reshape(a, newshape, order="C"):
+def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
+    """``a`` with a new ``shape`` (NumPy 2; ``newshape=`` is NumPy 1's name), one
+    dimension of which may be -1 (inferred); shares memory where it can.
+
+        >>> np.reshape(np.arange(6), (2, -1)).shape
+        (2, 3)
+    """
+    if shape is None:
+        shape = newshape
+    if shape is None:
+        raise TypeError("reshape: missing the shape argument")
     if order != "C":
-        raise ValueError(f"reshape: only order='C' is supported, not {order!r}")
-    return (a,), {"shape": newshape}
+        raise NotImplementedError(f"reshape: only order='C' is supported, not {order!r}")
+    return (a,), {"shape": (int(shape),) if np.ndim(shape) == 0 else tuple(shape)}
 
 
 def ravel(a, order="C"):
+    """The elements as a 1-d array (sharing memory where it can).
+
+        >>> np.ravel(np.ones((2, 3))).shape
+        (6,)
+    """
     return reshape(a, (-1,), order)
 
 
@@ -114,7 +124,7 @@ def squeeze(a, axis=None):
     if axis is None:
         axes = {i for i, d in enumerate(a.shape) if d == 1}
     else:
-        axes = {normalize_axis(int(x), a.ndim, "squeeze")
+        axes = {normalize_axis("squeeze", x, a.shape)
                 for x in ((axis,) if np.ndim(axis) == 0 else axis)}
         if any(a.shape[i] != 1 for i in axes):
             raise ValueError(f"squeeze: cannot remove axis {sorted(axes)} of an array "
@@ -129,7 +139,7 @@ def swapaxes(a, axis1, axis2):
         (3, 2, 1)
     """
     axes = list(range(a.ndim))
-    i, j = (normalize_axis(x, a.ndim, "swapaxes") for x in (axis1, axis2))
+    i, j = (normalize_axis("swapaxes", x, a.shape) for x in (axis1, axis2))
     axes[i], axes[j] = axes[j], axes[i]
     return (a,), {"axes": tuple(axes)}
 
@@ -142,8 +152,8 @@ def moveaxis(a, source, destination):
     """
     src = [source] if np.ndim(source) == 0 else list(source)
     dst = [destination] if np.ndim(destination) == 0 else list(destination)
-    src = [normalize_axis(s, a.ndim, "moveaxis") for s in src]
-    dst = [normalize_axis(d, a.ndim, "moveaxis") for d in dst]
+    src = [normalize_axis("moveaxis", s, a.shape) for s in src]
+    dst = [normalize_axis("moveaxis", d, a.shape) for d in dst]
     order = [i for i in range(a.ndim) if i not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
@@ -157,11 +167,12 @@ def dot(a, b):
         >>> np.dot(np.ones((2, 3)), np.ones(3))
         array([3., 3.])
     """
-    if a.ndim == 0 or b.ndim == 0:
+    da, db = np.ndim(a), np.ndim(b)
+    if da == 0 or db == 0:
         return (a, b), {"axes": 0}
-    if b.ndim <= 2 and a.ndim <= 2:
+    if db <= 2 and da <= 2:
         return (a, b), {"axes": 1}
-    return (a, b), {"axes": ([a.ndim - 1], [max(b.ndim - 2, 0)])}
+    return (a, b), {"axes": ([da - 1], [max(db - 2, 0)])}
 
 
 def inner(a, b):
@@ -170,9 +181,10 @@ def inner(a, b):
         >>> np.inner(np.arange(3), np.arange(3))
         array(5.)
     """
-    if a.ndim == 0 or b.ndim == 0:
+    da, db = np.ndim(a), np.ndim(b)
+    if da == 0 or db == 0:
         return (a, b), {"axes": 0}
-    return (a, b), {"axes": ([a.ndim - 1], [b.ndim - 1])}
+    return (a, b), {"axes": ([da - 1], [db - 1])}
 
 
 def _flat(x):
@@ -266,15 +278,16 @@ def npx_reshape(a, newshape, reverse=False, order="C"):
     return reshape(a, shape, order)
 
 
-def concatenate(seq, axis=0):
+def concatenate(arrays, axis=0, *, dtype=None):
     """Join arrays along an existing axis; ``axis=None`` joins them flattened.
 
         >>> np.concatenate([np.ones((2, 2)), np.zeros((1, 2))]).shape
         (3, 2)
     """
+    arrays = [cast(a, dtype) for a in arrays]
     if axis is None:
-        return tuple(_flat(a) for a in seq), {"dim": 0}
-    return tuple(seq), {"dim": axis}
+        return tuple(_flat(a) for a in arrays), {"dim": 0}
+    return tuple(arrays), {"dim": axis}
 
 
 def vstack(tup):
@@ -306,7 +319,7 @@ def stack(arrays, axis=0):
     return tuple(arrays), {"axis": axis}
 
 
-def where(condition, x, y):
+def where(condition, x=None, y=None):
     """Elements of x where ``condition`` holds, else of y, all three broadcast.
 
         >>> np.where(np.arange(3) > 0, np.arange(3), -1)
@@ -326,12 +339,12 @@ def flip(m, axis=None):
         array([2., 1., 0.])
     """
     given = range(m.ndim) if axis is None else (axis,) if np.ndim(axis) == 0 else axis
-    axes = {normalize_axis(a, m.ndim, "flip") for a in given}
+    axes = {normalize_axis("flip", a, m.shape) for a in given}
     return (m,), {"index": tuple(slice(None, None, -1) if d in axes else slice(None)
                                  for d in range(m.ndim))}
 
 
-def take(a, indices, axis=None, mode="raise"):
+def take(a, indices, axis=None, *, mode="raise"):
     """Elements (``axis`` None: of the flattened array) or slices along ``axis`` at
     ``indices``.
 
@@ -362,3 +375,223 @@ def identity(n, dtype=None):
 
 def linspace(start, stop, num=50, endpoint=True, dtype=None):
     return (start, stop, num, endpoint), {"dtype": dtype_or_default(dtype)}
+
+
+# ---- NumPy's signatures for ops defined with nd's (attached in numpy_ops.py) ----------
+# NumPy's names (``a``...) and positional order; options NumPy has and ndgrad does not
+# compute raise NotImplementedError (so that NumPy's own function, called on an ndgrad
+# array, falls back to NumPy outside record()).
+
+def _not_supported(name, **options):
+    given = [k for k, v in options.items() if v is not None]
+    if given:
+        raise NotImplementedError(f"{name}: {', '.join(k + '=' for k in given)} is not "
+                                  "supported")
+
+
+def cast(a, dtype):
+    """``a`` in ``dtype`` (recorded for ndgrad arrays); ``a`` itself if dtype is None."""
+    if dtype is None:
+        return a
+    if hasattr(a, "astype"):
+        return a if np.dtype(dtype) == a.dtype else a.astype(dtype)
+    return np.asarray(a, dtype=dtype)
+
+
+def _reduce(name, a, axis, keepdims, initial=None, where=None):
+    _not_supported(name, initial=initial, where=where)
+    return (a,), {"axis": axis_tuple(axis), "keepdims": bool(keepdims)}
+
+
+def sum_(a, axis=None, dtype=None, *, keepdims=False, initial=None, where=None):
+    """Sum over ``axis`` (all axes by default, an int or a tuple), in ``dtype`` if
+    given; integers keep their dtype (as in MXNet).
+
+        >>> np.sum(np.array([[1., 2], [3, 4]]), axis=0)
+        array([4., 6.])
+    """
+    return _reduce("sum", cast(a, dtype), axis, keepdims, initial, where)
+
+
+def prod_(a, axis=None, dtype=None, *, keepdims=False, initial=None, where=None):
+    """Product over ``axis`` (all axes by default), in ``dtype`` if given.
+
+        >>> np.prod(np.array([[1., 2], [3, 4]]), axis=1)
+        array([ 2., 12.])
+    """
+    return _reduce("prod", cast(a, dtype), axis, keepdims, initial, where)
+
+
+def mean(a, axis=None, dtype=None, *, keepdims=False, where=None):
+    """Arithmetic mean over ``axis`` (all axes by default), in ``dtype`` if given (else
+    the default float dtype for integers, as in MXNet's np).
+
+        >>> np.mean(np.array([[1., 2], [3, 4]]), axis=1)
+        array([1.5, 3.5])
+    """
+    args, kwargs = _reduce("mean", a, axis, keepdims, where=where)
+    if dtype is not None:
+        kwargs["dtype"] = np.dtype(dtype)
+    return args, kwargs
+
+
+def amax(a, axis=None, *, keepdims=False, initial=None, where=None):
+    """The largest element over ``axis`` (all axes by default); ties all get the
+    gradient.
+
+        >>> np.max(np.array([[1., 5], [3, 2]]), axis=0)
+        array([3., 5.])
+    """
+    return _reduce("max", a, axis, keepdims, initial, where)
+
+
+def amin(a, axis=None, *, keepdims=False, initial=None, where=None):
+    """The smallest element over ``axis`` (all axes by default); ties all get the
+    gradient.
+
+        >>> np.min(np.array([[1., 5], [3, 2]]), axis=1)
+        array([1., 2.])
+    """
+    return _reduce("min", a, axis, keepdims, initial, where)
+
+
+def position(a, axis=None, *, keepdims=False):
+    return (a,), {"axis": axis, "keepdims": bool(keepdims)}
+
+
+def truth(a, axis=None, *, keepdims=False, where=None):
+    return _reduce("all/any", a, axis, keepdims, where=where)
+
+
+def sort(a, axis=-1, kind=None, order=None, *, stable=None):
+    """The elements sorted along ``axis`` (of the flattened array if None); equal
+    elements keep their order.
+
+        >>> np.sort(np.array([[3., 1], [2, 4]]), axis=0)
+        array([[2., 1.],
+               [3., 4.]])
+    """
+    _not_supported("sort", order=order)
+    return (a,), {"axis": axis}
+
+
+def transpose(a, axes=None):
+    """Permute the axes (reverse them by default); the result shares memory.
+
+        >>> np.transpose(np.ones((1, 2, 3)), (1, 0, 2)).shape
+        (2, 1, 3)
+    """
+    return (a,), {"axes": None if axes is None else tuple(axes)}
+
+
+def expand_dims(a, axis):
+    """Insert an axis of length one at ``axis``.
+
+        >>> np.expand_dims(np.ones(2), 0).shape
+        (1, 2)
+    """
+    return (a,), {"axis": axis}
+
+
+def copy(a, order="K"):
+    """A copy that shares no memory (recorded: differentiable).
+
+        >>> np.copy(np.array([1., 2.]))
+        array([1., 2.])
+    """
+    return (a,), {}
+
+
+def tile(A, reps):
+    """``A`` repeated ``reps`` times along each axis (NumPy's tile).
+
+        >>> np.tile(np.array([1., 2.]), 2)
+        array([1., 2., 1., 2.])
+    """
+    return (A,), {"reps": reps}
+
+
+def repeat(a, repeats, axis=None):
+    """Each element repeated ``repeats`` times, along ``axis`` (of the flattened array
+    if None).
+
+        >>> np.repeat(np.array([1., 2.]), 2)
+        array([1., 1., 2., 2.])
+    """
+    return (a,), {"repeats": repeats, "axis": axis}
+
+
+def clip(a, a_min=None, a_max=None):
+    """Limit the values to [a_min, a_max] (either may be None); the gradient is 1
+    inside (ends included) and 0 outside, as in MXNet.
+
+        >>> np.clip(np.array([-2., 0.5, 3.]), -1, 1)
+        array([-1. ,  0.5,  1. ])
+    """
+    return (a, a_min, a_max), {}
+
+
+def round_(a, decimals=0):
+    return (a,), {"decimals": decimals}
+
+
+def broadcast_to(array, shape):
+    """``array`` broadcast to ``shape`` (a copy is made on the first write to it).
+
+        >>> np.broadcast_to(np.array([1., 2.]), (2, 2))
+        array([[1., 2.],
+               [1., 2.]])
+    """
+    return (array,), {"shape": (int(shape),) if np.ndim(shape) == 0 else tuple(shape)}
+
+
+def _like(name, a, dtype, shape):
+    _not_supported(name, shape=shape)
+    return (cast(a, dtype),), {}
+
+
+def zeros_like(a, dtype=None, order="K", subok=True, shape=None):
+    """Zeros with the shape and dtype (unless ``dtype`` is given) of ``a``.
+
+        >>> np.zeros_like(np.array([1, 2], dtype="int32"), dtype="float32")
+        array([0., 0.])
+    """
+    return _like("zeros_like", a, dtype, shape)
+
+
+def ones_like(a, dtype=None, order="K", subok=True, shape=None):
+    """Ones with the shape and dtype (unless ``dtype`` is given) of ``a``.
+
+        >>> np.ones_like(np.zeros((2, 1)))
+        array([[1.],
+               [1.]])
+    """
+    return _like("ones_like", a, dtype, shape)
+
+
+def empty_like(prototype, dtype=None, order="K", subok=True, shape=None):
+    """An array with the shape and dtype (unless ``dtype`` is given) of ``prototype``
+    (zero-filled in ndgrad).
+
+        >>> np.empty_like(np.ones((2, 3))).shape
+        (2, 3)
+    """
+    return _like("empty_like", prototype, dtype, shape)
+
+
+def one_array(name, doc):
+    """An adapter for a linalg op of one matrix argument ``a`` (NumPy's name)."""
+    def adapter(a):
+        return (a,), {}
+    adapter.__name__, adapter.__doc__ = name, doc
+    return adapter
+
+
+def permutation(x):
+    """A random permutation of ``arange(x)`` (an int), or a shuffled copy of ``x``
+    along its first axis.
+
+        >>> sorted(np.random.permutation(4).tolist())
+        [0, 1, 2, 3]
+    """
+    return (x,), {}

@@ -176,10 +176,10 @@ def _std(data, axis=None, ddof=0, keepdims=False):
     return np.std(data, axis=axis, ddof=ddof, keepdims=keepdims)
 
 
-def _moment_args(a, axis=None, dtype=None, ddof=0, keepdims=False):
-    if dtype is not None:
-        a = a.astype(dtype)
-    return (a,), {"axis": npc.axis_tuple(axis), "ddof": ddof, "keepdims": keepdims}
+def _moment_args(a, axis=None, dtype=None, *, ddof=0, keepdims=False, where=None):
+    a = npc.cast(a, dtype)
+    args, kwargs = npc._reduce("var/std", a, axis, keepdims, where=where)
+    return args, {**kwargs, "ddof": ddof}
 
 
 var = defop("var", _var, (_var_vjp,), np=("var",), np_args=_moment_args,
@@ -273,23 +273,46 @@ def _round(data, decimals=0):
 
 
 round_ = defop("np_round", _round, (_zero_grad,),
-               np=("round", "around"), doc=_round.__doc__,
+               np=("round", "around"), np_args=npc.round_, doc=_round.__doc__,
                test=GradTest("elementwise", avoid=(-1.5, -0.5, 0.5, 1.5)))
 
 
 # ---- reductions without a gradient -------------------------------------------------------
 
-def _nondiff(name, fn, doc):
+def _nondiff(name, fn, doc, adapter):
     def forward(data, axis=None, keepdims=False):
         return fn(data, axis=axis, keepdims=keepdims)
     forward.__doc__ = doc
-    return defop(name, forward, np=(name,), differentiable=False)
+    return defop(name, forward, np=(name,), np_args=adapter, differentiable=False)
 
 
-argmax = _nondiff("argmax", np.argmax, "Index of the largest element along ``axis``.")
-argmin = _nondiff("argmin", np.argmin, "Index of the smallest element along ``axis``.")
-all_ = _nondiff("all", np.all, "Whether every element along ``axis`` is nonzero.")
-any_ = _nondiff("any", np.any, "Whether some element along ``axis`` is nonzero.")
+argmax = _nondiff("argmax", np.argmax, "Index (int64) of the largest element along "
+                  "``axis`` (of the flattened array if None); the first one on ties.\n\n"
+                  "    >>> np.argmax(np.array([[1., 5], [3, 2]]), axis=1)\n"
+                  "    array([1, 0], dtype=int64)", npc.position)
+argmin = _nondiff("argmin", np.argmin, "Index (int64) of the smallest element along "
+                  "``axis`` (of the flattened array if None); the first one on ties.\n\n"
+                  "    >>> np.argmin(np.array([3., 1, 2]))\n"
+                  "    array(1, dtype=int64)", npc.position)
+all_ = _nondiff("all", np.all, "Whether every element along ``axis`` is nonzero.\n\n"
+                "    >>> np.all(np.array([[1., 0], [2, 3]]), axis=1)\n"
+                "    array([False,  True])", npc.truth)
+any_ = _nondiff("any", np.any, "Whether some element along ``axis`` is nonzero.\n\n"
+                "    >>> np.any(np.array([[1., 0], [0, 0]]), axis=1)\n"
+                "    array([ True, False])", npc.truth)
+
+
+def _nonzero(data):
+    """The indices (int64) of the nonzero elements, one array per axis; also
+    ``np.where(condition)`` with one argument.
+
+        >>> np.nonzero(np.array([[1., 0], [0, 2]]))
+        (array([0, 1], dtype=int64), array([0, 1], dtype=int64))
+    """
+    return tuple(np.nonzero(data))
+
+
+nonzero = defop("nonzero", _nonzero, np=("nonzero",), differentiable=False)
 
 
 # ---- creation ---------------------------------------------------------------------------
@@ -340,11 +363,17 @@ multinomial = defop("random_multinomial", _multinomial, inputs=(),
 # differs, an adapter) is added here.
 
 def _np_name(op_name, *names, adapter=None):
+    """Give op ``op_name`` the np ``names`` (it may have them already), with
+    ``adapter`` (NumPy's signature) for them."""
     from ndgrad.ops.registry import REGISTRY
     spec = REGISTRY[op_name]
     spec.np = spec.np + tuple(n for n in names if n not in spec.np)
-    if adapter is not None:
-        spec.np_args = adapter
+    if adapter is None:
+        return
+    old = spec.np_args
+    if not isinstance(old, dict):  # one adapter (or none) for every name so far
+        old = {n: old for n in spec.np if old is not None and n not in names}
+    spec.np_args = {**old, **{n: adapter for n in names}}
 
 
 def _as_bool(x):
@@ -386,3 +415,64 @@ _np_name("rint", "rint", adapter=_rint_args)
 for _op in ("logical_and", "logical_or", "logical_xor"):
     _np_name(_op, _op, adapter=_logical_args)
 _np_name("logical_not", "logical_not", adapter=_logical_not_args)
+
+
+# NumPy's signatures (argument names and order, dtype=) for ops defined with nd's.
+_np_name("sum", "sum", adapter=npc.sum_)
+_np_name("prod", "prod", adapter=npc.prod_)
+_np_name("mean", "mean", adapter=npc.mean)
+_np_name("max", "max", "amax", adapter=npc.amax)
+_np_name("min", "min", "amin", adapter=npc.amin)
+_np_name("sort", "sort", adapter=npc.sort)
+_np_name("transpose", "transpose", adapter=npc.transpose)
+_np_name("expand_dims", "expand_dims", adapter=npc.expand_dims)
+_np_name("copy", "copy", adapter=npc.copy)
+_np_name("tile", "tile", adapter=npc.tile)
+_np_name("repeat", "repeat", adapter=npc.repeat)
+_np_name("clip", "clip", adapter=npc.clip)
+_np_name("broadcast_to", "broadcast_to", adapter=npc.broadcast_to)
+_np_name("zeros_like", "zeros_like", adapter=npc.zeros_like)
+_np_name("zeros_like", "empty_like", adapter=npc.empty_like)
+_np_name("ones_like", "ones_like", adapter=npc.ones_like)
+_np_name("random_shuffle", "random.permutation", adapter=npc.permutation)
+
+
+# ---- floor division and bitwise ops (the np array's // & | ^ ~) -------------------------
+
+def _floor_divide(lhs, rhs):
+    """The floor of lhs / rhs, elementwise with broadcasting (Python's //); its
+    gradient is zero (it is piecewise constant).
+
+        >>> np.floor_divide(np.array([7., -7.]), 2)
+        array([ 3., -4.])
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.floor_divide(lhs, rhs)
+
+
+floor_divide = defop("floor_divide", _floor_divide,
+                     (_zero_grad, lambda g, ans, a, b: _zero_grad(g, ans, b)),
+                     inputs=("x1", "x2"), np=("floor_divide",), doc=_floor_divide.__doc__)
+# (no generated gradient test: the sampler's values cross the jumps; tests/test_np.py)
+
+
+def _bitwise(name, ufunc, symbol, example, result):
+    def forward(*xs):
+        return ufunc(*xs)
+    forward.__doc__ = (f"Bitwise {name.replace('bitwise_', '')} ({symbol}) of integer or "
+                       f"bool arrays (logical for bools), with broadcasting.\n\n"
+                       f"    >>> {example}\n    {result}")
+    inputs = ("x",) if ufunc is np.invert else ("x1", "x2")
+    names = (name, "bitwise_not") if ufunc is np.invert else (name,)
+    return defop(name, forward, inputs=inputs, np=names, differentiable=False)
+
+
+bitwise_and = _bitwise("bitwise_and", np.bitwise_and, "&",
+                       "(np.arange(3) > 0) & (np.arange(3) < 2)",
+                       "array([False,  True, False])")
+bitwise_or = _bitwise("bitwise_or", np.bitwise_or, "|",
+                      "np.array([1, 2], dtype='int32') | 4", "array([5, 6], dtype=int32)")
+bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor, "^", "(np.arange(3) > 0) ^ True",
+                       "array([ True, False, False])")
+invert = _bitwise("invert", np.invert, "~", "~(np.arange(3) > 0)",
+                  "array([ True, False, False])")
