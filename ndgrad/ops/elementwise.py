@@ -38,17 +38,27 @@ add = _binary("add", _kernels.add, (lambda g, ans, a, b: g, lambda g, ans, a, b:
               nd_names=("add", "broadcast_add", "broadcast_plus"))
 subtract = _binary("subtract", _kernels.subtract,
                    (lambda g, ans, a, b: g, lambda g, ans, a, b: -g),
-                   "Elementwise difference with broadcasting.", save_inputs=False,
+                   "Elementwise difference with broadcasting.\n\n"
+                   "    >>> nd.subtract(nd.array([5, 7]), nd.array([1, 2]))\n"
+                   "    [4. 5.]\n"
+                   "    >>> nd.broadcast_sub(nd.array([[5], [7]]), nd.array([1, 2]))\n"
+                   "    [[4. 3.]\n"
+                   "     [6. 5.]]", save_inputs=False,
                    nd_names=("subtract", "broadcast_sub", "broadcast_minus"))
 multiply = _binary("multiply", _kernels.multiply,
                    (lambda g, ans, a, b: multiply(g, b),
                     lambda g, ans, a, b: multiply(g, a)),
-                   "Elementwise product with broadcasting.",
+                   "Elementwise product with broadcasting.\n\n"
+                   "    >>> nd.multiply(nd.array([[1, 2], [3, 4]]), nd.array([10, 100]))\n"
+                   "    [[ 10. 200.]\n"
+                   "     [ 30. 400.]]",
                    nd_names=("multiply", "broadcast_mul"))
 divide = _binary("divide", _kernels.divide,
                  (lambda g, ans, a, b: divide(g, b),
                   lambda g, ans, a, b: -g * a / (b * b)),
-                 "Elementwise true division with broadcasting.",
+                 "Elementwise true division with broadcasting.\n\n"
+                 "    >>> nd.divide(nd.array([1, 2]), 4)\n"
+                 "    [0.25 0.5 ]",
                  np_names=("divide", "true_divide"),
                  domain=((-2.0, 2.0), (0.5, 2.0)),
                  nd_names=("divide", "broadcast_div"))
@@ -69,16 +79,22 @@ def _power_lhs(g, ans, a, b):
 power = _binary("power", np.power,
                 (_power_lhs,
                  lambda g, ans, a, b: g * ans * _log_of(a)),
-                "Elementwise power with broadcasting: lhs ** rhs.",
+                "Elementwise power with broadcasting: lhs ** rhs.\n\n"
+                "    >>> nd.power(nd.array([2, 3]), nd.array([3, 2]))\n"
+                "    [8. 9.]",
                 domain=((0.5, 2.0), (-2.0, 2.0)), save_output=True,
                 nd_names=("power", "broadcast_power"))
 maximum = _binary("maximum", np.maximum,
                   (lambda g, ans, a, b: g * (a >= b), lambda g, ans, a, b: g * (a < b)),
-                  "Elementwise maximum; ties send the gradient to lhs.", distinct=True,
+                  "Elementwise maximum; ties send the gradient to lhs.\n\n"
+                  "    >>> nd.maximum(nd.array([1, 5]), nd.array([3, 2]))\n"
+                  "    [3. 5.]", distinct=True,
                   nd_names=("maximum", "broadcast_maximum"))
 minimum = _binary("minimum", np.minimum,
                   (lambda g, ans, a, b: g * (a <= b), lambda g, ans, a, b: g * (a > b)),
-                  "Elementwise minimum; ties send the gradient to lhs.", distinct=True,
+                  "Elementwise minimum; ties send the gradient to lhs.\n\n"
+                  "    >>> nd.minimum(nd.array([1, 5]), nd.array([3, 2]))\n"
+                  "    [1. 2.]", distinct=True,
                   nd_names=("minimum", "broadcast_minimum"))
 
 
@@ -134,7 +150,9 @@ relu_grad = defop(
     test=GradTest("broadcast", avoid=(0.0,)))
 
 negative = _unary("negative", np.negative, lambda g, ans, x: -g,
-                  "Numerical negative, elementwise.", save_inputs=False)
+                  "Numerical negative, elementwise.\n\n"
+                  "    >>> nd.negative(nd.array([1, -2]))\n    [-1.  2.]",
+                  save_inputs=False)
 
 
 def _exp(x):
@@ -155,25 +173,39 @@ exp = _unary("exp", _exp, lambda g, ans, x: g * ans,
              "Exponential, elementwise.\n\n    >>> nd.exp(nd.array([0, 1]))\n"
              "    [1.        2.7182817]", save_inputs=False, save_output=True)
 expm1 = _unary("expm1", np.expm1, lambda g, ans, x: g * (ans + 1),
-               "exp(x) - 1, accurate near 0.", save_inputs=False, save_output=True)
-log = _unary("log", np.log, lambda g, ans, x: g / x, "Natural logarithm, elementwise.",
+               "exp(x) - 1, accurate near 0.\n\n    >>> nd.expm1(nd.array([0, 1]))\n"
+               "    [0.        1.7182819]", save_inputs=False, save_output=True)
+log = _unary("log", np.log, lambda g, ans, x: g / x, "Natural logarithm, elementwise."
+             "\n\n    >>> nd.log(nd.array([1, 100]))\n    [0.        4.6051702]",
              domain=(0.1, 3.0))
 log1p = _unary("log1p", np.log1p, lambda g, ans, x: g / (x + 1),
-               "log(1 + x), accurate near 0.", domain=(-0.9, 3.0))
-sqrt = _unary("sqrt", np.sqrt, lambda g, ans, x: g / (2 * ans), "Square root, elementwise.",
+               "log(1 + x), accurate near 0.\n\n    >>> nd.log1p(nd.array([0, 1]))\n"
+               "    [0.        0.6931472]", domain=(-0.9, 3.0))
+sqrt = _unary("sqrt", np.sqrt, lambda g, ans, x: g / (2 * ans),
+              "Square root, elementwise.\n\n    >>> nd.sqrt(nd.array([4, 2]))\n"
+              "    [2.        1.4142135]",
               domain=(0.1, 3.0), save_inputs=False, save_output=True)
-square = _unary("square", np.square, lambda g, ans, x: g * 2 * x, "x * x, elementwise.")
+square = _unary("square", np.square, lambda g, ans, x: g * 2 * x, "x * x, elementwise."
+                "\n\n    >>> nd.square(nd.array([-3, 2]))\n    [9. 4.]")
 reciprocal = _unary("reciprocal", np.reciprocal, lambda g, ans, x: -g * ans * ans,
-                    "1 / x, elementwise.", domain=(0.5, 2.0), save_inputs=False,
+                    "1 / x, elementwise.\n\n    >>> nd.reciprocal(nd.array([2, 4]))\n"
+                    "    [0.5  0.25]", domain=(0.5, 2.0), save_inputs=False,
                     save_output=True)
-sin = _unary("sin", np.sin, lambda g, ans, x: g * cos(x), "Sine, elementwise.")
-cos = _unary("cos", np.cos, lambda g, ans, x: -g * sin(x), "Cosine, elementwise.")
+sin = _unary("sin", np.sin, lambda g, ans, x: g * cos(x), "Sine, elementwise.\n\n"
+             "    >>> nd.sin(nd.array([0, 0.5]))\n    [0.         0.47942555]")
+cos = _unary("cos", np.cos, lambda g, ans, x: -g * sin(x), "Cosine, elementwise.\n\n"
+             "    >>> nd.cos(nd.array([0, 0.5]))\n    [1.         0.87758255]")
 tanh = _unary("tanh", np.tanh, lambda g, ans, x: tanh_grad(g, ans),
-              "Hyperbolic tangent, elementwise.", save_inputs=False, save_output=True)
+              "Hyperbolic tangent, elementwise.\n\n    >>> nd.tanh(nd.array([0, 1]))\n"
+              "    [0.        0.7615942]", save_inputs=False, save_output=True)
 
 
 def _sigmoid(x):
-    """Logistic function 1 / (1 + exp(-x)), elementwise."""
+    """Logistic function 1 / (1 + exp(-x)), elementwise.
+
+        >>> nd.sigmoid(nd.array([0, 2]))
+        [0.5      0.880797]
+    """
     return np.reciprocal(1 + np.exp(-x))
 
 
@@ -181,13 +213,16 @@ sigmoid = _unary("sigmoid", _sigmoid, lambda g, ans, x: sigmoid_grad(g, ans),
                  _sigmoid.__doc__, np_names=(), npx=("sigmoid",), save_inputs=False,
                  save_output=True)
 relu = _unary("relu", lambda x: np.maximum(x, 0), lambda g, ans, x: relu_grad(g, ans),
-              "max(x, 0), elementwise.", avoid=(0.0,), np_names=(), npx=("relu",),
+              "max(x, 0), elementwise.\n\n    >>> nd.relu(nd.array([-1, 2]))\n"
+              "    [0. 2.]", avoid=(0.0,), np_names=(), npx=("relu",),
               save_inputs=False,
               save_output=True)
 sign = defop("sign", np.sign, (_zero_grad,), nd=("sign",), np=("sign",),
-             doc="-1, 0 or 1 by the sign of x. Its gradient is zero, as in MXNet.",
+             doc="-1, 0 or 1 by the sign of x. Its gradient is zero, as in MXNet.\n\n"
+                 "    >>> nd.sign(nd.array([-2, 0, 3]))\n    [-1.  0.  1.]",
              test=GradTest("elementwise", avoid=(0.0,)))
-abs = _unary("abs", np.abs, lambda g, ans, x: g * sign(x), "Absolute value, elementwise.",
+abs = _unary("abs", np.abs, lambda g, ans, x: g * sign(x), "Absolute value, elementwise."
+             "\n\n    >>> nd.abs(nd.array([-2, 3]))\n    [2. 3.]",
              avoid=(0.0,), np_names=("abs", "absolute"))
 
 
@@ -402,7 +437,8 @@ def _add_n(*args, num_args=None):
     return out
 
 
-add_n = defop("add_n", _add_n, (lambda g, ans, *xs, argnum, num_args=None: g,),
+add_n = defop("add_n", _add_n, (lambda g, ans, *xs, argnums, num_args=None:
+                                 [g] * len(argnums),),
               inputs=("args",),
               nd=("add_n", "ElementWiseSum"), doc=_add_n.__doc__, variadic=True,
               save_inputs=False, test=GradTest("custom"))
