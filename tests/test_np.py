@@ -551,3 +551,30 @@ def test_more_operators_and_methods():
     got = _grad(lambda w: (w @ np.array([[1., 2], [3, 4]])).sum() + (w // 1).sum(),
                 np.array([1., 2.]))
     assert got == [[3.0, 7.0]]
+
+
+def test_random_parameters_broadcast_against_size_as_in_numpy():
+    # size is the whole shape of the result (MXNet nd's shape= is per parameter element)
+    assert np.random.uniform(np.zeros(2), np.ones(2), size=(3, 2)).shape == (3, 2)
+    assert np.random.normal(np.zeros((2, 1)), np.ones(3)).shape == (2, 3)
+    assert np.random.normal(np.zeros(3), 1.0, (4, 3)).shape == (4, 3)
+    assert np.random.normal(0, 1, 4).shape == (4,) and np.random.normal().shape == ()
+    assert np.random.randint(np.array([0, 10]), 20).shape == (2,)
+    assert np.random.randint(0, np.array([[5], [6]]), size=(2, 3)).shape == (2, 3)
+    with pytest.raises(ValueError, match=r"shape \(2,\) do not broadcast to size \(3,\)"):
+        np.random.normal(np.zeros(2), size=(3,))
+    npx.random.seed(0)
+    got = np.random.uniform(np.array([0., 10.]), np.array([1., 11.]), size=(500, 2))
+    assert ((got >= np.array([0., 10.])) & (got < np.array([1., 11.]))).all()
+    onp.testing.assert_allclose(got.mean(axis=0).asnumpy(), [0.5, 10.5], atol=0.05)
+    low = np.random.randint(np.array([0, 100]), np.array([10, 110]), size=(50, 2))
+    assert low.asnumpy()[:, 0].max() < 10 and low.asnumpy()[:, 1].min() >= 100
+
+
+def test_random_parameters_with_a_gradient_are_refused_inside_record():
+    loc = np.zeros(2)
+    loc.attach_grad()
+    with autograd.record():
+        with pytest.raises(NotImplementedError, match="no gradient with respect to its "
+                                                      "parameters"):
+            np.random.normal(loc, 1.0)

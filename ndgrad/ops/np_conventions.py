@@ -66,8 +66,46 @@ def _size(size):
     return () if size is None else size
 
 
+def _sampling(name, params, size):
+    """NumPy's sampling shapes: parameters (scalars or arrays) broadcast against each
+    other and against ``size``, which is the whole shape of the result (the parameters'
+    broadcast shape if None). Returns (params, shape) for the nd op, whose ``shape`` is
+    per parameter element: array parameters come broadcast to the result's shape."""
+    from ndgrad._engine import Array
+    from ndgrad._state import flags
+    for p in params:
+        if (isinstance(p, Array) and flags.recording and p._node is not None
+                and p._node.needs_grad):
+            raise NotImplementedError(
+                f"random.{name}: ndgrad has no gradient with respect to its parameters; "
+                "sample standard values and transform them (loc + scale * "
+                "np.random.normal(size=...), low + (high - low) * np.random.uniform("
+                "size=...)) to differentiate")
+    raw = [np.asarray(p) if np.ndim(p) else p for p in params]
+    shape = np.broadcast_shapes(*(np.shape(p) for p in raw))
+    out = shape if size is None else (
+        (int(size),) if np.ndim(size) == 0 else tuple(int(d) for d in size))
+    try:
+        fits = np.broadcast_shapes(shape, out) == out
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"random.{name}: parameters of shape {shape} do not broadcast "
+                         f"to size {out}")
+    if not shape:
+        return raw, out
+    return [np.broadcast_to(p, out) if np.ndim(p) else p for p in raw], None
+
+
 def normal(loc=0.0, scale=1.0, size=None, dtype=None):
-    return (), {"loc": loc, "scale": scale, "shape": _size(size),
+    """Samples of the normal distribution N(loc, scale**2): ``size`` of them (the
+    parameters broadcast against it), seeded by ``npx.random.seed``.
+
+        >>> np.random.normal(np.zeros((2, 1)), np.ones(3)).shape
+        (2, 3)
+    """
+    (loc, scale), shape = _sampling("normal", (loc, scale), size)
+    return (), {"loc": loc, "scale": scale, "shape": shape,
                 "dtype": dtype_or_default(dtype)}
 
 
@@ -76,7 +114,14 @@ def randn(*size):
 
 
 def uniform(low=0.0, high=1.0, size=None, dtype=None):
-    return (), {"low": low, "high": high, "shape": _size(size),
+    """Samples of the uniform distribution on [low, high): ``size`` of them (the
+    parameters broadcast against it).
+
+        >>> np.random.uniform(np.zeros(2), np.ones(2), size=(3, 2)).shape
+        (3, 2)
+    """
+    (low, high), shape = _sampling("uniform", (low, high), size)
+    return (), {"low": low, "high": high, "shape": shape,
                 "dtype": dtype_or_default(dtype)}
 
 
@@ -85,9 +130,17 @@ def rand(*size):
 
 
 def randint(low, high=None, size=None, dtype=None):
+    """Random integers in [low, high) (or [0, low) without high), int64 unless
+    ``dtype`` says otherwise; array bounds broadcast against ``size``.
+
+        >>> np.random.randint(0, 10, size=(2, 3)).shape
+        (2, 3)
+    """
     if high is None:
         low, high = 0, low
-    return (low, high), {"shape": _size(size), "dtype": np.dtype(dtype or np.int64)}
+    (low, high), _ = _sampling("randint", (low, high), None)
+    shape = np.broadcast_shapes(np.shape(low), np.shape(high)) if size is None else size
+    return (low, high), {"shape": shape, "dtype": np.dtype(dtype or np.int64)}
 
 
 def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
