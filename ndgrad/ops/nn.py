@@ -56,7 +56,7 @@ def _softmax(data, axis=-1, temperature=None):
     """Softmax along ``axis``: exp(x / T) normalised to sum to one.
 
         >>> nd.softmax(nd.array([[1, 2, 3]]))
-        [[0.09003057 0.24472846 0.66524094]]
+        [[0.09003057 0.24472848 0.66524094]]
     """
     return _kernels.softmax(data / temperature if temperature else data, axis)
 
@@ -65,7 +65,7 @@ def _softmin(data, axis=-1, temperature=None):
     """Softmax of -x along ``axis``: the smallest value gets the largest weight.
 
         >>> nd.softmin(nd.array([[1, 2, 3]]))
-        [[0.66524094 0.24472846 0.09003057]]
+        [[0.66524094 0.24472848 0.09003057]]
     """
     return _softmax(-data, axis, temperature)
 
@@ -74,7 +74,7 @@ def _log_softmax(data, axis=-1, temperature=None):
     """log(softmax(x)) along ``axis``, computed without overflow.
 
         >>> nd.log_softmax(nd.array([[1, 2, 3]]))
-        [[-2.4076061 -1.407606  -0.407606 ]]
+        [[-2.407606   -1.407606   -0.40760598]]
     """
     return _kernels.softmax(data / temperature if temperature else data, axis, True)
 
@@ -138,7 +138,7 @@ def _softmax_output(data, label, grad_scale=1.0, ignore_label=-1.0, multi_output
         >>> with autograd.record():
         ...     y = nd.SoftmaxOutput(x, nd.array([2]))
         >>> y.backward(); x.grad
-        [[ 0.09003057  0.24472846 -0.33475906]]
+        [[ 0.09003057  0.24472848 -0.33475906]]
     """
     if multi_output or preserve_shape:
         return _softmax(data, axis=1 if multi_output else -1)
