@@ -14,7 +14,17 @@ from ndgrad.ops import np_conventions as npc
 
 
 def _reshape(data, shape):
-    """Reshape without copying where possible (the result shares memory)."""
+    """Reshape without copying where possible (the result shares memory). In nd,
+    ``shape`` may hold MXNet's codes (0 copies a dimension, -1 infers one, -2 copies
+    the rest, -3 merges two, -4 splits one into the next two values) and ``reverse``
+    matches them from the right.
+
+        >>> nd.reshape(nd.arange(6), shape=(2, 3))
+        [[0. 1. 2.]
+         [3. 4. 5.]]
+        >>> nd.reshape(nd.ones((2, 3, 4)), shape=(-1, 0)).shape
+        (8, 3)
+    """
     return np.reshape(data, shape)
 
 
@@ -76,7 +86,15 @@ reshape = defop("reshape", _reshape, (lambda g, ans, x, shape: reshape(g, x.shap
 
 
 def _transpose(data, axes=None):
-    """Permute the axes (reverse them by default); the result shares memory."""
+    """Permute the axes (reverse them by default); the result shares memory.
+
+        >>> nd.transpose(nd.array([[1, 2, 3]]))
+        [[1.]
+         [2.]
+         [3.]]
+        >>> nd.transpose(nd.ones((2, 3, 4)), axes=(2, 0, 1)).shape
+        (4, 2, 3)
+    """
     return data.T if axes is None else np.transpose(data, axes)  # .T: no Python call
 
 
@@ -96,7 +114,12 @@ transpose = defop("transpose", _transpose,
 
 
 def _broadcast_to(data, shape):
-    """Broadcast to ``shape`` (a read-only view; front ends copy it for users)."""
+    """Broadcast to ``shape`` (a read-only view; front ends copy it for users).
+
+        >>> nd.broadcast_to(nd.array([[1, 2]]), shape=(2, 2))
+        [[1. 2.]
+         [1. 2.]]
+    """
     return np.broadcast_to(data, shape)
 
 
@@ -115,7 +138,11 @@ sum_to = defop("_sum_to", _sum_to, (lambda g, ans, x, shape: broadcast_to(g, x.s
 
 
 def _expand_dims(data, axis):
-    """Insert an axis of length one at ``axis``."""
+    """Insert an axis of length one at ``axis``.
+
+        >>> nd.expand_dims(nd.array([1, 2]), axis=0).shape
+        (1, 2)
+    """
     return np.expand_dims(data, normalize_axis("expand_dims", axis, data.shape,
                                                ndim=data.ndim + 1))
 
@@ -138,7 +165,11 @@ astype = defop("astype", _astype, (lambda g, ans, x, dtype: astype(g, x.dtype),)
 
 
 def _copy(data):
-    """A copy of the data that does not share memory."""
+    """A copy of the data that does not share memory.
+
+        >>> nd.copy(nd.array([1, 2]))
+        [1. 2.]
+    """
     return data.copy()
 
 
