@@ -37,7 +37,8 @@ ND = [
       for a in (2, 5, -3)],
     ("LayerNorm", 2, lambda x: nd.LayerNorm(x, _ones(3), _ones(3), axis=2)),
     *[("BatchNorm", a, lambda x, a=a: nd.BatchNorm(x, _ones(2), _ones(2), _ones(2),
-                                                    _ones(2), axis=a)) for a in (2, 3, -3)],
+                                                    _ones(2), axis=a))
+      for a in (2, 3, -3)],
     ("BatchNorm", 3, lambda x: nd.BatchNorm(x, _ones(3), _ones(3), _ones(3), _ones(3),
                                             axis=3)),
     ("slice_like", 3, lambda x: nd.slice_like(x, nd.zeros((1, 2)), axes=(3,))),

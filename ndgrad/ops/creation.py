@@ -69,17 +69,37 @@ def _arange(start, stop=None, step=1.0, repeat=1, infer_range=None, dtype=None):
 
 
 def _zeros(shape, dtype=None):
-    """An array of zeros of ``shape`` (float32 unless ``dtype`` says otherwise)."""
+    """An array of zeros of ``shape`` (float32 unless ``dtype`` says otherwise).
+    ``empty`` is the same (MXNet leaves its memory uninitialised).
+
+        >>> nd.zeros((2, 3))
+        [[0. 0. 0.]
+         [0. 0. 0.]]
+        >>> nd.empty((2, 3)).shape
+        (2, 3)
+    """
     return np.zeros(_shape(shape), dtype=dtype or DEFAULT_DTYPE)
 
 
 def _ones(shape, dtype=None):
-    """An array of ones of ``shape`` (float32 unless ``dtype`` says otherwise)."""
+    """An array of ones of ``shape`` (float32 unless ``dtype`` says otherwise).
+
+        >>> nd.ones((2, 3))
+        [[1. 1. 1.]
+         [1. 1. 1.]]
+        >>> nd.ones((2,), dtype='int32')
+        [1 1]
+    """
     return np.ones(_shape(shape), dtype=dtype or DEFAULT_DTYPE)
 
 
 def _full(shape, val, dtype=None):
-    """An array of ``shape`` filled with ``val``."""
+    """An array of ``shape`` filled with ``val``.
+
+        >>> nd.full((2, 2), 7)
+        [[7. 7.]
+         [7. 7.]]
+    """
     return np.full(_shape(shape), val, dtype=dtype or DEFAULT_DTYPE)
 
 
@@ -144,12 +164,22 @@ def _normal(loc=0.0, scale=1.0, shape=None, dtype=None):
 
 def _uniform(low=0.0, high=1.0, shape=None, dtype=None):
     """Samples of the uniform distribution on [low, high), seeded by
-    ndgrad.random.seed."""
+    ndgrad.random.seed (the values differ from MXNet's, whose generator is another).
+
+        >>> x = nd.random.uniform(-1, 1, shape=(2, 3))
+        >>> x.shape, bool((x >= -1).min() and (x < 1).min())
+        ((2, 3), True)
+    """
     return _sample(_random.generator().uniform, (low, high), shape, dtype)
 
 
 def _randint(low, high, shape=None, dtype=None):
-    """Random integers in [low, high) (int32 unless ``dtype`` says otherwise)."""
+    """Random integers in [low, high) (int32 unless ``dtype`` says otherwise).
+
+        >>> x = nd.random.randint(0, 10, shape=(2, 3))
+        >>> x.dtype, x.shape
+        (<class 'numpy.int32'>, (2, 3))
+    """
     return _random.generator().integers(low, high, _shape(shape)).astype(dtype or np.int32)
 
 

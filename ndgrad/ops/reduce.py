@@ -30,7 +30,13 @@ def _count(x, axis):
 
 
 def _sum(data, axis=None, keepdims=False):
-    """Sum over ``axis`` (all axes by default)."""
+    """Sum over ``axis`` (all axes by default).
+
+        >>> nd.sum(nd.array([[1, 2], [3, 4]]), axis=0)
+        [4. 6.]
+        >>> nd.sum(nd.array([[1, 2], [3, 4]]))
+        [10.]
+    """
     # Integers keep their dtype, as in MXNet (NumPy widens int32 to int64); bools count
     # in int64.
     dtype = data.dtype if data.dtype.kind in "iu" else None
@@ -39,7 +45,13 @@ def _sum(data, axis=None, keepdims=False):
 
 def _mean(data, axis=None, keepdims=False, dtype=None):
     """Arithmetic mean over ``axis`` (all axes by default), in ``dtype`` if given (nd
-    keeps an integer array's dtype, as MXNet: the mean of int32 [1, 2, 4] is [2])."""
+    keeps an integer array's dtype, as MXNet: the mean of int32 [1, 2, 4] is [2]).
+
+        >>> nd.mean(nd.array([[1, 2], [3, 4]]), axis=1)
+        [1.5 3.5]
+        >>> nd.mean(nd.array([1, 2, 4], dtype='int32'))
+        [2]
+    """
     return np.mean(data, axis=axis, keepdims=keepdims, dtype=dtype)
 
 
