@@ -1,8 +1,17 @@
 # ndgrad.numpy_extension is filled from the op registry at import (_namespace.populate):
-# a type checker cannot see its functions, so they are typed Any here
-# (tests/test_packaging.py checks that every such namespace has a stub).
+# its generated functions are typed Any here (tests/test_packaging.py checks that every
+# such namespace has a stub); the mode switches are typed (checked by mypy.stubtest).
 from typing import Any
 
+from ndgrad.context import cpu as cpu
+from ndgrad.context import current_context as current_context
+from ndgrad.context import gpu as gpu
+from ndgrad.numpy._ndarray import ndarray as ndarray
 from ndgrad.numpy_extension import random as random
 
+def set_np(shape: bool = True, array: bool = True, dtype: bool = False) -> None: ...
+def reset_np() -> None: ...
+def is_np_array() -> bool: ...
+def is_np_shape() -> bool: ...
+def waitall() -> None: ...
 def __getattr__(name: str) -> Any: ...
