@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Backward time against graph size: deep chains and wide fan-ins must scale linearly.
+"""Backward time against graph size: deep chains and wide fan-ins must scale linearly
+(fan-in both as a tree of binary adds and as one node with n inputs).
 
     python bench/scaling.py            # sizes 12,500 .. 100,000
     python bench/scaling.py --quick    # smaller sizes, for CI
@@ -32,14 +33,33 @@ def chain(n):
 
 def fan_in(n):
     """The sum of n separate variables, added up one by one: n inputs, 2n nodes."""
-    xs = [nd.array([float(i)]) for i in range(n)]
-    for x in xs:
-        x.attach_grad()
+    xs = _inputs(n)
     with autograd.record():
         total = xs[0]
         for x in xs[1:]:
             total = total + x
     return total
+
+
+def _inputs(n):
+    xs = [nd.array([float(i)]) for i in range(n)]
+    for x in xs:
+        x.attach_grad()
+    return xs
+
+
+def add_n(n):
+    """One node with n inputs: nd.add_n of n variables."""
+    xs = _inputs(n)
+    with autograd.record():
+        return nd.add_n(*xs)
+
+
+def concat(n):
+    """One node with n inputs: nd.concat of n variables, summed."""
+    xs = _inputs(n)
+    with autograd.record():
+        return nd.concat(*xs, dim=0).sum()
 
 
 def time_backward(build, n, repeat):
@@ -59,7 +79,8 @@ def main():
     sizes = [2_500, 5_000, 10_000] if opts.quick else [12_500, 25_000, 50_000, 100_000]
     repeat = 3 if opts.quick else 5
     print("graph   | " + " | ".join(f"{n:>9,}" for n in sizes) + " | largest/smallest")
-    for name, build in (("chain", chain), ("fan-in", fan_in)):
+    for name, build in (("chain", chain), ("fan-in", fan_in), ("add_n", add_n),
+                        ("concat", concat)):
         per_node = [time_backward(build, n, repeat) / n for n in sizes]
         cells = " | ".join(f"{t * 1e6:7.2f}us" for t in per_node)
         print(f"{name:<7} | {cells} | {per_node[-1] / per_node[0]:.2f}x")

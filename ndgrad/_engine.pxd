@@ -20,7 +20,8 @@ cdef class Op:
     cdef readonly str name
     cdef readonly object forward       # raw NumPy arrays and scalars -> array or tuple
     cdef readonly tuple vjps           # per input: f(g, ans, *inputs, **kw) or None
-    cdef readonly bint variadic        # one vjp for all inputs, called with argnum=i
+    cdef readonly bint variadic        # one vjp for all inputs: f(g, ans, *inputs,
+                                       # argnums=(i, ...), **kw) -> their gradients
     cdef readonly bint differentiable
     cdef readonly bint save_inputs
     cdef readonly bint save_output

@@ -47,8 +47,6 @@ class Function:
     saved_tensors = ()
     _plan = ()       # where each saved tensor comes from at backward time
     _cls = None      # array class of the inputs
-    _last = 0        # the last input that can receive a gradient
-    _cache = None    # (pass id, output gradients, input gradients)
 
     def __init__(self):
         self._used = False
@@ -95,8 +93,6 @@ class Function:
     def _record(self, inputs, outputs, single):
         """Link the outputs to the graph through one op whose VJP is ``backward``."""
         self._cls = type(inputs[0])
-        self._last = max([k for k, x in enumerate(inputs)
-                          if x._node is not None and x._node.needs_grad], default=0)
         self._plan = tuple(_origin(t, inputs, outputs) for t in self.saved_tensors)
         # The forward already ran: the op's forward hands its results over, once
         # (so the op does not keep them alive afterwards).
@@ -106,16 +102,10 @@ class Function:
                         save_output=any(kind == "output" for kind, _ in self._plan))
         return _engine.apply(op, inputs, {})
 
-    def _vjp(self, g, ans, *ins, argnum):
-        # The engine asks for one input's gradient at a time, in order; the user's
-        # backward gives them all, so it runs once per pass and is cached for the rest.
-        c = self._cache
-        if c is None or c[0] != _engine.pass_id() or c[1] is not g:
-            grads = self._run_backward(g, ans, ins)
-            c = self._cache = (_engine.pass_id(), g, grads)
-        if argnum == self._last:  # no more calls this pass: let the gradients go
-            self._cache = None
-        return c[2][argnum]
+    def _vjp(self, g, ans, *ins, argnums):
+        # One call a pass (the op is variadic): the user's backward gives them all.
+        grads = self._run_backward(g, ans, ins)
+        return [grads[k] for k in argnums]
 
     def _run_backward(self, g, ans, ins):
         graph = isinstance(g[0] if type(g) is tuple else g, Array)

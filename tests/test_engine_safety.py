@@ -1,5 +1,5 @@
-"""No Python call can crash the engine, and backward passes sharing nodes across
-threads give the gradients of sequential runs."""
+"""No Python call can crash the engine; backward passes sharing nodes across threads
+give the gradients of sequential runs; wide nodes cost linear time."""
 import sys
 import threading
 
@@ -93,3 +93,38 @@ def test_threads_sharing_a_variable_get_sequential_gradients():
     assert not errors
     for got, want in zip(results, expected):
         np.testing.assert_array_equal(np.array(got), np.array(want))
+
+
+@pytest.mark.parametrize("op", ["add_n", "concat", "stack"])
+def test_ten_thousand_input_fan_in(op):
+    n = 10_000
+    xs = [nd.array([float(i)]) for i in range(n)]
+    for x in xs:
+        x.attach_grad()
+    with autograd.record():
+        y = nd.add_n(*xs) if op == "add_n" else nd.concat(*xs, dim=0) if op == "concat" \
+            else nd.stack(*xs, axis=0)
+        z = (y * nd.arange(1, y.size + 1).reshape(y.shape)).sum()
+    z.backward()
+    want = np.ones(n) if op == "add_n" else np.arange(1, n + 1)
+    np.testing.assert_array_equal([x.grad.asnumpy()[0] for x in xs], want)
+
+
+def test_a_variadic_vjp_runs_once_per_pass():
+    # Regression: it ran once per input, each time with all n inputs: O(n^2) for a
+    # 10,000-input add_n or concat (bench/scaling.py times it).
+    calls = []
+
+    def vjp(g, ans, *xs, argnums):
+        calls.append(len(argnums))
+        return [g] * len(argnums)
+
+    op = _engine.Op("sum_all", lambda *xs: np.sum(xs, axis=0), (vjp,), variadic=True)
+    xs = [nd.array([1.0]) for _ in range(1000)]
+    for x in xs[::2]:
+        x.attach_grad()  # only half of the inputs want a gradient
+    with autograd.record():
+        y = op(*xs)
+    y.backward()
+    assert calls == [500]
+    assert all(x.grad.asnumpy()[0] == 1 for x in xs[::2])

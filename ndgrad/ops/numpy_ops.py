@@ -93,8 +93,12 @@ def _einsum(*operands, subscripts):
     return np.einsum(",".join(ins) + "->" + out, *operands)
 
 
-def _einsum_vjp(g, ans, *operands, argnum, subscripts):
+def _einsum_vjp(g, ans, *operands, argnums, subscripts):
     ins, out = _explicit(subscripts, [o.shape for o in operands])
+    return [_einsum_grad(g, operands, ins, out, k) for k in argnums]
+
+
+def _einsum_grad(g, operands, ins, out, argnum):
     mine = ins[argnum]
     if len(set(mine)) != len(mine):
         raise NotImplementedError(f"einsum: the gradient for operand {argnum} "

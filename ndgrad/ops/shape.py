@@ -447,11 +447,11 @@ def _concat(*data, dim=1, num_args=None):
     return np.concatenate(data, axis=ax)
 
 
-def _concat_vjp(g, ans, *xs, argnum, dim=1, num_args=None):
+def _concat_vjp(g, ans, *xs, argnums, dim=1, num_args=None):
     ax = dim % xs[0].ndim
-    start = int(np.sum([x.shape[ax] for x in xs[:argnum]]))
-    part = slice(start, start + xs[argnum].shape[ax])
-    return getitem(g, index=(slice(None),) * ax + (part,))
+    starts = np.cumsum([0] + [x.shape[ax] for x in xs]).tolist()
+    lead = (slice(None),) * ax
+    return [getitem(g, index=lead + (slice(starts[k], starts[k + 1]),)) for k in argnums]
 
 
 def _stack(*data, axis=0, num_args=None):
@@ -471,8 +471,9 @@ def _stack(*data, axis=0, num_args=None):
                                               what="arrays"))
 
 
-def _stack_vjp(g, ans, *xs, argnum, axis=0, num_args=None):
-    return getitem(g, index=(slice(None),) * (axis % (xs[0].ndim + 1)) + (argnum,))
+def _stack_vjp(g, ans, *xs, argnums, axis=0, num_args=None):
+    lead = (slice(None),) * (axis % (xs[0].ndim + 1))
+    return [getitem(g, index=lead + (k,)) for k in argnums]
 
 
 concat = defop("concat", _concat, (_concat_vjp,), inputs=("data",),
