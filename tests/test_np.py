@@ -578,3 +578,32 @@ def test_random_parameters_with_a_gradient_are_refused_inside_record():
         with pytest.raises(NotImplementedError, match="no gradient with respect to its "
                                                       "parameters"):
             np.random.normal(loc, 1.0)
+
+
+@pytest.mark.parametrize("mode, options", [
+    ("constant", {}), ("constant", {"constant_values": 1.5}),
+    ("constant", {"constant_values": ((1, 2), (3, 4))}), ("edge", {}), ("reflect", {})])
+@pytest.mark.parametrize("widths", [1, (1, 2), ((0, 2), (3, 1)), ((2, 0), (0, 0)),
+                                    ((4, 5), (1, 6))])
+def test_pad_is_nds_pad_op_with_numpys_arguments(mode, options, widths):
+    # np.pad pads with nd's pad op (the only one), one axis at a time; its values are
+    # NumPy's (reflect repeats past the border as NumPy does) and it is differentiable.
+    a = onp.arange(6.).reshape(2, 3)
+    got = np.pad(np.array(a), widths, mode=mode, **options)
+    want = onp.pad(a, widths, mode=mode, **options)
+    assert got.shape == want.shape and got.asnumpy().tolist() == want.tolist()
+    check_gradients(lambda x: np.pad(x, widths, mode=mode, **options), [np.array(a)],
+                    order=2)
+
+
+def test_pad_of_other_ranks_and_modes():
+    b = onp.arange(24, dtype="int32").reshape(2, 3, 4)
+    got = np.pad(np.array(b), ((1, 0), (0, 2), (1, 1)), mode="edge")
+    assert got.dtype == onp.int32
+    assert got.asnumpy().tolist() == onp.pad(b, ((1, 0), (0, 2), (1, 1)), "edge").tolist()
+    assert repr(np.pad(np.array([1., 2.]), 1, mode="edge")) == "array([1., 1., 2., 2.])"
+    with pytest.raises(NotImplementedError, match="mode='wrap' is not supported"):
+        np.pad(np.ones(2), 1, mode="wrap")
+    # NumPy's own pad on an np array: ndgrad's where it can, NumPy's for the rest
+    assert repr(onp.pad(np.array([1., 2.]), 1)) == "array([0., 1., 2., 0.])"
+    assert repr(onp.pad(np.array([1., 2.]), 1, mode="wrap")) == "array([2., 1., 2., 1.])"

@@ -101,6 +101,54 @@ def copyto(dst, src, casting="same_kind", where=True):
         dst[...] = where_(where, src, dst)
 
 
+_PAD_MODES = ("constant", "edge", "reflect")
+
+
+def pad(array, pad_width, mode="constant", constant_values=0):
+    """Pad every axis: ``pad_width`` is one int, one (before, after) pair or a pair
+    per axis, as in NumPy; ``mode`` 'constant' (``constant_values``: one value, or
+    pairs as pad_width), 'edge' or 'reflect'. Differentiable (nd's pad op, applied one
+    axis at a time).
+
+        >>> np.pad(np.array([1., 2.]), (1, 2), mode="edge")
+        array([1., 1., 2., 2., 2.])
+        >>> np.pad(np.ones((1, 2)), 1)
+        array([[0., 0., 0., 0.],
+               [0., 1., 1., 0.],
+               [0., 0., 0., 0.]])
+    """
+    from ndgrad.ops.indexing import pad as pad_op
+    if mode not in _PAD_MODES:
+        raise NotImplementedError(f"pad: mode={mode!r} is not supported; "
+                                  f"{', '.join(map(repr, _PAD_MODES))} are")
+    if not isinstance(array, ndarray):
+        array = asarray(array)
+    widths = _onp.broadcast_to(_onp.asarray(pad_width, dtype=_onp.int64), (array.ndim, 2))
+    if (widths < 0).any():
+        raise ValueError(f"pad: pad_width {pad_width!r} has a negative width")
+    values = _onp.broadcast_to(_onp.asarray(constant_values, dtype=_onp.float64),
+                               (array.ndim, 2))
+    out = array
+    for axis, (before, after) in enumerate(widths.tolist()):
+        if not before and not after:
+            continue
+        shape = out.shape
+        # nd's pad pads the spatial axes of 5-d data: this axis between the others
+        lead = int(_onp.prod(shape[:axis], dtype=_onp.int64))
+        trail = int(_onp.prod(shape[axis + 1:], dtype=_onp.int64))
+        steps = [(before, after)]
+        if mode == "constant" and values[axis][0] != values[axis][1]:
+            steps = [(before, 0), (0, after)]
+        for k, (b, a) in enumerate(steps):
+            value = float(values[axis][k if len(steps) > 1 else 0])
+            five = reshape(out, (1, 1, lead, out.shape[axis], trail))  # noqa: F821
+            padded = ndarray._finish(pad_op(five, mode=mode, constant_value=value,
+                                            pad_width=(0, 0, 0, 0, 0, 0, b, a, 0, 0)))
+            out = reshape(padded, shape[:axis] + (padded.shape[3],)  # noqa: F821
+                          + shape[axis + 1:])
+    return out if out is not array else array.copy()
+
+
 def broadcast_arrays(*arrays):
     """The arrays broadcast against each other, as a list.
 
@@ -111,7 +159,7 @@ def broadcast_arrays(*arrays):
     return [broadcast_to(a, shape) for a in arrays]  # noqa: F821  (generated)
 
 
-__all__ += ["broadcast_arrays", "copyto"]  # noqa: F821  (compositions, not ops)
+__all__ += ["broadcast_arrays", "copyto", "pad"]  # noqa: F821  (compositions, not ops)
 random.__all__.append("shuffle")
 
 # NumPy's ndarray methods that are calls of the namespace's functions.

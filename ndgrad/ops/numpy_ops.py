@@ -1,6 +1,7 @@
 """Ops that only the np namespace has: matmul, einsum, cumsum, var/std, arg-reductions,
 truth reductions, array_split, tril/triu, full_like and NumPy's choice and
-multinomial."""
+multinomial; np names (and NumPy's signatures) of ops defined elsewhere. (np.pad is
+ndgrad/numpy's composition of nd's pad op.)"""
 import string
 
 import numpy as np
@@ -235,33 +236,6 @@ tril = _triangle("tril", np.tril, "The lower triangle (on and below diagonal k).
 triu = _triangle("triu", np.triu, "The upper triangle (on and above diagonal k).\n\n"
                  "    >>> np.triu(np.ones((2, 2)), 1)\n"
                  "    array([[0., 1.],\n           [0., 0.]])")
-
-
-def _pad(data, pad_width, constant_values=0):
-    """Pad with ``constant_values`` around each axis; ``pad_width`` as in NumPy (one
-    int, one (before, after) pair, or a pair per axis).
-
-        >>> np.pad(np.ones(2), 1)
-        array([0., 1., 1., 0.])
-    """
-    return np.pad(data, pad_width, constant_values=constant_values)
-
-
-def _pad_vjp(g, ans, x, pad_width, constant_values=0):
-    before = np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2))
-    return getitem(g, index=tuple(slice(lo, lo + d) for (lo, _), d in zip(before, x.shape)))
-
-
-def _np_pad(array, pad_width, mode="constant", constant_values=0):
-    if mode != "constant":
-        raise NotImplementedError(f"pad: mode={mode!r} is not supported; only "
-                                  "'constant' is")
-    return (array,), {"pad_width": pad_width, "constant_values": constant_values}
-
-
-# nd's pad (MXNet's 4-d / 5-d image padding) is another op: this is NumPy's, any rank.
-pad = defop("np_pad", _pad, (_pad_vjp,), save_inputs=False, np=("pad",), np_args=_np_pad,
-            doc=_pad.__doc__, test=_CUSTOM)
 
 
 # ---- rounding -------------------------------------------------------------------------

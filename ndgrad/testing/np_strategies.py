@@ -56,15 +56,6 @@ def _triangle(draw):
     return [shape], {"k": draw(st.integers(-1, 1))}
 
 
-@st.composite
-def _pad(draw):
-    shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3))
-    pair = st.tuples(st.integers(0, 2), st.integers(0, 2))
-    widths = draw(st.one_of(st.integers(0, 2), pair, st.tuples(*[pair for _ in shape])))
-    return [shape], {"pad_width": widths,
-                     "constant_values": draw(st.sampled_from([0, 1.5]))}
-
-
 def _square(draw):
     n = draw(_side)
     return draw(_batch()) + (n, n)
@@ -99,7 +90,7 @@ def _moment(draw):
 
 SAMPLERS = {"std": _moment, "matmul": _matmul, "einsum": _einsum,
             "array_split": _array_split,
-            "tril": _triangle, "triu": _triangle, "np_pad": _pad, "linalg_inv": _one_square,
+            "tril": _triangle, "triu": _triangle, "linalg_inv": _one_square,
             "linalg_det": _one_square, "linalg_slogdet": _one_square,
             "linalg_solve": _solve, "linalg_cholesky": _one_square,
             "linalg_eigh": _one_square, "linalg_pinv": _rectangle,
