@@ -155,3 +155,118 @@ gemm2 = defop("linalg_gemm2", _matmul, (_matmul_lhs, _matmul_rhs), inputs=("A", 
                   "transpose_a / transpose_b.\n\n    >>> nd.linalg.gemm2(nd.ones((2, 3)), "
                   "nd.ones((3, 2)), alpha=2.0)\n    [[6. 6.]\n     [6. 6.]]",
               test=GradTest("custom"))
+
+
+# ---- nd.linalg: potrf, syrk, trmm (MXNet's la_op, its gradients) -----------------------
+def _square(op, a, also=""):
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"linalg_{op}: A must be a (batch of) square matrices, got A of "
+                         f"shape {a.shape}{also}")
+
+
+def _potrf(A, lower=True):
+    """The Cholesky factor of a symmetric positive-definite matrix (of each in a
+    batch): L lower triangular with A = L L^T, or with ``lower=False`` U upper
+    triangular with A = U^T U. Only that triangle of A is read (as LAPACK's potrf);
+    the other triangle of the result is zero.
+
+        >>> nd.linalg.potrf(nd.array([[4, 1], [1, 4.25]]))
+        [[2.  0. ]
+         [0.5 2. ]]
+    """
+    _square("potrf", A)
+    try:
+        if lower:
+            return np.linalg.cholesky(A)
+        return np.swapaxes(np.linalg.cholesky(np.swapaxes(A, -1, -2)), -1, -2)
+    except np.linalg.LinAlgError:
+        raise ValueError(f"linalg_potrf: A of shape {A.shape} is not positive "
+                         "definite (or a matrix of the batch is not)") from None
+
+
+def _potrf_vjp(g, ans, A, lower=True):
+    # MXNet's potrf_backward: dA = 0.5 L^-T copyLTU(L^T dL) L^-1, symmetric (that of
+    # the symmetric part, Murray 2016), which linalg.cholesky's gradient also is.
+    from ndgrad.ops.linalg_np import _cholesky_vjp
+    from ndgrad.ops.numpy_ops import _mT as mT
+    return _cholesky_vjp(g, ans, A) if lower else _cholesky_vjp(mT(g), mT(ans), A)
+
+
+def _syrk(A, transpose=False, alpha=1.0):
+    """alpha * A A^T (``transpose``: alpha * A^T A) for a (batch of) matrices.
+
+        >>> nd.linalg.syrk(nd.array([[1, 2, 3], [4, 5, 6]]))
+        [[14. 32.]
+         [32. 77.]]
+    """
+    if A.ndim < 2:
+        raise ValueError(f"linalg_syrk: A must be a (batch of) matrices, got shape "
+                         f"{A.shape}")
+    return _matmul(A, A, transpose_a=transpose, transpose_b=not transpose, alpha=alpha)
+
+
+def _syrk_vjp(g, ans, A, transpose=False, alpha=1.0):
+    # MXNet's syrk_backward: alpha (dB + dB^T) A, or alpha A (dB + dB^T) transposed.
+    from ndgrad.ops.numpy_ops import _mT as mT
+    sym = g + mT(g)
+    if transpose:
+        return matmul(A, sym, alpha=alpha)
+    return matmul(sym, A, alpha=alpha)
+
+
+def _triangle_of(A, lower):
+    return np.tril(A) if lower else np.triu(A)
+
+
+def _trmm(A, B, transpose=False, rightside=False, lower=True, alpha=1.0):
+    """alpha * op(A) B (``rightside``: alpha * B op(A)) for a triangular A, op(A) being
+    A^T with ``transpose``; only the lower (``lower=False``: upper) triangle of A is
+    read, as BLAS's trmm. Batches of matrices share their leading axes.
+
+        >>> nd.linalg.trmm(nd.array([[1, 0], [1, 1]]), nd.ones((2, 3)), alpha=2.0)
+        [[2. 2. 2.]
+         [4. 4. 4.]]
+    """
+    _square("trmm", A, f" (and B of shape {B.shape})")
+    k = A.shape[-1]
+    if (B.ndim != A.ndim or B.shape[:-2] != A.shape[:-2]
+            or B.shape[-1 if rightside else -2] != k):
+        side = "columns" if rightside else "rows"
+        raise ValueError(f"linalg_trmm: A of shape {A.shape} and B of shape {B.shape} "
+                         f"do not multiply (B needs the batch axes of A and {k} {side}; "
+                         f"rightside={rightside})")
+    T = _triangle_of(A, lower)
+    if rightside:
+        return _matmul(B, T, transpose_b=transpose, alpha=alpha)
+    return _matmul(T, B, transpose_a=transpose, alpha=alpha)
+
+
+def _trmm_a(g, ans, A, B, transpose=False, rightside=False, lower=True, alpha=1.0):
+    # MXNet's trmm_backward: the product's gradient, on the triangle read only.
+    from ndgrad.ops.numpy_ops import tril, triu
+    if rightside:  # C = B op(T)
+        dt = (matmul(g, B, transpose_a=True, alpha=alpha) if transpose
+              else matmul(B, g, transpose_a=True, alpha=alpha))
+    else:  # C = op(T) B
+        dt = (matmul(B, g, transpose_b=True, alpha=alpha) if transpose
+              else matmul(g, B, transpose_b=True, alpha=alpha))
+    return tril(dt) if lower else triu(dt)
+
+
+def _trmm_b(g, ans, A, B, transpose=False, rightside=False, lower=True, alpha=1.0):
+    from ndgrad.ops.numpy_ops import tril, triu
+    T = tril(A) if lower else triu(A)
+    if rightside:
+        return matmul(g, T, transpose_b=not transpose, alpha=alpha)
+    return matmul(T, g, transpose_a=not transpose, alpha=alpha)
+
+
+# Gradients tested by hand in tests/test_nd_linalg.py (to second order): potrf needs
+# symmetric positive-definite inputs, which the generated samplers do not draw.
+potrf = defop("linalg_potrf", _potrf, (_potrf_vjp,), inputs=("A",),
+              nd=("linalg.potrf",), doc=_potrf.__doc__, save_inputs=False,
+              save_output=True)
+syrk = defop("linalg_syrk", _syrk, (_syrk_vjp,), inputs=("A",), nd=("linalg.syrk",),
+             doc=_syrk.__doc__)
+trmm = defop("linalg_trmm", _trmm, (_trmm_a, _trmm_b), inputs=("A", "B"),
+             nd=("linalg.trmm",), doc=_trmm.__doc__)
