@@ -111,3 +111,16 @@ ERRORS = [
 def test_bad_shapes_name_the_op_and_the_shapes(fn, error, pattern):
     with pytest.raises(error, match=pattern):
         fn()
+
+
+def test_gemm2_axis_is_not_silently_ignored():
+    """MXNet's gemm2 takes axis, the rows' axis (default -2); ndgrad supports the
+    default only and refuses the others rather than ignoring them."""
+    a, b = nd.ones((2, 3, 4)), nd.ones((2, 4, 5))
+    assert nd.linalg.gemm2(a, b).shape == (2, 3, 5)
+    assert nd.linalg.gemm2(a, b, axis=-2).shape == (2, 3, 5)
+    assert nd.linalg.gemm2(a, b, axis=1).shape == (2, 3, 5)  # the same axis, counted
+    with pytest.raises(NotImplementedError, match=r"gemm2: axis=0 .*\(2, 3, 4\)"):
+        nd.linalg.gemm2(a, b, axis=0)
+    with pytest.raises(IndexError, match=r"gemm2: axis 5 is out of range .*\(2, 3, 4\)"):
+        nd.linalg.gemm2(a, b, axis=5)

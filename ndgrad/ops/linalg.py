@@ -1,7 +1,7 @@
 """Contractions. ``tensordot`` carries the gradient; dot front ends reduce to it."""
 import numpy as np
 
-from ndgrad.ops.axes import normalize_axes
+from ndgrad.ops.axes import normalize_axes, normalize_axis
 from ndgrad.ops.registry import GradTest, defop
 from ndgrad.ops import np_conventions as npc
 from ndgrad.ops.shape import transpose
@@ -146,11 +146,19 @@ matmul = defop("batch_dot", _matmul, (_matmul_lhs, _matmul_rhs), inputs=("lhs", 
                nd=("batch_dot",), nd_args=_nd_batch_dot, npx=("batch_dot",),
                npx_args=_nd_batch_dot, doc=_matmul.__doc__,
                test=GradTest("custom"))
+def _nd_gemm2(A, B, transpose_a=False, transpose_b=False, alpha=1.0, axis=-2):
+    # MXNet's axis is that of the matrix rows (the columns are the last axis); only its
+    # default, the usual layout, is supported (refused, not ignored, otherwise).
+    if normalize_axis("gemm2", axis, A.shape) != A.ndim - 2:
+        raise NotImplementedError(
+            f"gemm2: axis={axis} is not supported for A of shape {A.shape} (rows must be "
+            "the second-to-last axis, axis=-2: move them there with swapaxes)")
+    return (A, B), {"transpose_a": transpose_a, "transpose_b": transpose_b,
+                    "alpha": alpha}
+
+
 gemm2 = defop("linalg_gemm2", _matmul, (_matmul_lhs, _matmul_rhs), inputs=("A", "B"),
-              nd=("linalg.gemm2",),
-              nd_args=lambda A, B, transpose_a=False, transpose_b=False, alpha=1.0, axis=-3:
-                  ((A, B), {"transpose_a": transpose_a, "transpose_b": transpose_b,
-                            "alpha": alpha}),
+              nd=("linalg.gemm2",), nd_args=_nd_gemm2,
               doc="alpha * op(A) @ op(B) for (batches of) matrices, op transposing if "
                   "transpose_a / transpose_b.\n\n    >>> nd.linalg.gemm2(nd.ones((2, 3)), "
                   "nd.ones((3, 2)), alpha=2.0)\n    [[6. 6.]\n     [6. 6.]]",
