@@ -64,9 +64,11 @@ def linspace(start: float, stop: float, num: int = 50, endpoint: bool = True,
 def eye(N: int, M: int | None = None, k: int = 0, dtype: npt.DTypeLike | None = None,
         out: ndarray | None = None, name: str | None = None, *, ctx: _Ctx = None,
         **kwargs: Any) -> ndarray: ...
-def zeros_like(data: ndarray | None = None, out: ndarray | None = None,
+def zeros_like(a: ndarray, dtype: npt.DTypeLike | None = None, order: str = "K",
+               subok: bool = True, shape: _Shape | None = None, out: ndarray | None = None,
                name: str | None = None, **kwargs: Any) -> ndarray: ...
-def ones_like(data: ndarray | None = None, out: ndarray | None = None,
+def ones_like(a: ndarray, dtype: npt.DTypeLike | None = None, order: str = "K",
+              subok: bool = True, shape: _Shape | None = None, out: ndarray | None = None,
               name: str | None = None, **kwargs: Any) -> ndarray: ...
 
 # ---- math
@@ -86,20 +88,23 @@ def dot(a: ndarray, b: ndarray, out: ndarray | None = None, name: str | None = N
 def matmul(lhs: ndarray | None = None, rhs: ndarray | None = None,
            out: ndarray | None = None, name: str | None = None,
            **kwargs: Any) -> ndarray: ...
-def sum(data: ndarray | None = None, axis: _Axis = None, keepdims: bool = False,
+def sum(a: ndarray, axis: _Axis = None, dtype: npt.DTypeLike | None = None, *,
+        keepdims: bool = False, initial: float | None = None, where: Any = None,
         out: ndarray | None = None, name: str | None = None,
         **kwargs: Any) -> ndarray: ...
-def mean(data: ndarray | None = None, axis: _Axis = None, keepdims: bool = False,
-         dtype: npt.DTypeLike | None = None, out: ndarray | None = None,
+def mean(a: ndarray, axis: _Axis = None, dtype: npt.DTypeLike | None = None, *,
+         keepdims: bool = False, where: Any = None, out: ndarray | None = None,
          name: str | None = None, **kwargs: Any) -> ndarray: ...
 
 # ---- shapes
-def reshape(a: ndarray, newshape: _Shape, order: str = "C", out: ndarray | None = None,
-            name: str | None = None, **kwargs: Any) -> ndarray: ...
-def transpose(data: ndarray | None = None, axes: Sequence[int] | None = None,
-              out: ndarray | None = None, name: str | None = None,
-              **kwargs: Any) -> ndarray: ...
-def concatenate(seq: Sequence[ndarray], axis: int | None = 0, out: ndarray | None = None,
+def reshape(a: ndarray, shape: _Shape | None = None, order: str = "C", *,
+            newshape: _Shape | None = None, copy: bool | None = None,
+            out: ndarray | None = None, name: str | None = None,
+            **kwargs: Any) -> ndarray: ...
+def transpose(a: ndarray, axes: Sequence[int] | None = None, out: ndarray | None = None,
+              name: str | None = None, **kwargs: Any) -> ndarray: ...
+def concatenate(arrays: Sequence[ndarray], axis: int | None = 0, *,
+                dtype: npt.DTypeLike | None = None, out: ndarray | None = None,
                 name: str | None = None, **kwargs: Any) -> ndarray: ...
 def stack(arrays: Sequence[ndarray], axis: int = 0, out: ndarray | None = None,
           name: str | None = None, **kwargs: Any) -> ndarray: ...
