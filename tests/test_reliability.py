@@ -83,7 +83,19 @@ MISUSE = [
      "1 variables, 0 gradients"),
     ("backward-twice", lambda x, w, y: _backward_twice(y), AutogradError,
      "Pass retain_graph=True"),
+    ("axis-wraps-no-more", lambda x, w, y: nd.sort(x, axis=1), IndexError,
+     r"sort: axis 1 is out of range for an array of shape \(2,\)"),
+    ("backward-through-shuffle", lambda x, w, y: _shuffle_backward(x), AutogradError,
+     r"random\.shuffle is not differentiable.*x\.detach\(\)"),
+    ("setitem-value-shape", lambda x, w, y: w.__setitem__(0, nd.ones((3,))), ValueError,
+     r"setitem: a value of shape \(3,\) does not broadcast .*x of shape \(2,\)"),
 ]
+
+
+def _shuffle_backward(x):
+    with autograd.record():
+        z = nd.random.shuffle(x) * x
+    z.backward()
 
 
 def _arctan2_recording(x, w):
