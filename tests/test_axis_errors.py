@@ -93,12 +93,7 @@ NP = [pytest.param(*case, id=_case_id(case)) for case in [
     ("tensordot", 5, lambda x: np.tensordot(x, x, axes=([5], [0]))),
     ("tensordot", -3, lambda x: np.tensordot(x, x, axes=([-3], [0]))),
 ]]
-# np adapters of ops/np_conventions.py still check axes with their own normalize_axis
-# (a ValueError without the shape); they should call ndgrad.ops.axes.normalize_axis.
-_NP_CONVENTIONS = pytest.mark.xfail(reason="np_conventions.normalize_axis is not the "
-                                    "shared helper yet",
-                                    raises=(AssertionError, ValueError))
-NP += [pytest.param(*case, marks=_NP_CONVENTIONS, id=_case_id(case)) for case in [
+NP += [pytest.param(*case, id=_case_id(case)) for case in [
     ("flip", 5, lambda x: np.flip(x, axis=5)),
     ("swapaxes", 5, lambda x: np.swapaxes(x, 0, 5)),
     ("squeeze", 5, lambda x: np.squeeze(x, axis=5)),
