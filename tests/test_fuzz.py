@@ -45,6 +45,7 @@ from hypothesis import HealthCheck, assume, event, given, settings, strategies a
 from hypothesis.extra import numpy as hnp
 
 from ndgrad import autograd, nd, np as mnp
+from ndgrad._engine import Array
 from ndgrad.ops.registry import differentiable_specs
 from ndgrad.testing import check_gradients
 
@@ -162,14 +163,17 @@ class _Run:
             raise _Reject
 
     def decide(self, key, live):
+        """``live`` (a detached array or a decision), or at a perturbed point where
+        it differs from the value recorded while drawing, that value."""
+        array = isinstance(live, Array)
         if self.drawing:
-            self.p.recorded[key] = live
+            self.p.recorded[key] = live.asnumpy().copy() if array else live
             return live
         rec = self.p.recorded[key]
-        if isinstance(rec, np.ndarray):
-            return live if np.array_equal(live.asnumpy(), rec) else type(live)._wrap(
-                rec.copy())
-        return rec
+        if not array:
+            return rec
+        return live if np.array_equal(live.asnumpy(), rec) else type(live)._wrap(
+            rec.copy())
 
     def op(self, name, args, maps, **kwargs):
         spec = SPECS[name]
@@ -514,6 +518,18 @@ def test_detach_is_checked_to_second_order_against_a_frozen_reference(flavour):
     check_gradients(half, [lib.array(x0, dtype="float64")], order=1)
     with pytest.raises(AssertionError, match="^second derivative"):
         check_gradients(half, [lib.array(x0, dtype="float64")], order=2)
+
+
+def test_the_live_detached_value_is_used_at_the_drawn_point_only():
+    """At the drawn point the program uses what detach() returns (so autograd
+    differentiates through detach itself); elsewhere the recorded constant."""
+    x0 = np.array([0.7, -1.3])
+    program = _written("nd", [x0], [("detach", 0)], outputs=(1,))
+    run = _Run(program, drawing=False)
+    live = nd.array(x0, dtype="float64").detach()
+    assert run.decide(("detach", 0), live) is live
+    moved = run.decide(("detach", 0), nd.array(x0 + 1e-6, dtype="float64").detach())
+    np.testing.assert_array_equal(moved.asnumpy(), x0)
 
 
 def test_a_branch_is_replayed_as_taken_at_record_time():
