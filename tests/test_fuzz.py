@@ -9,9 +9,9 @@ or the np flavour), then steps, each on earlier values (intermediates are reused
   keepdims), with its metadata: an input outside the op's ``domain`` is first mapped
   into it by a scaled tanh (smooth, so the program stays differentiable); a step
   putting an input within ``MARGIN`` of an ``avoid`` point (a kink or a jump), or
-  two inputs of a ``distinct`` op within ``MARGIN`` of a tie, is drawn again, and
-  after ``TRIES`` draws the program is rejected (``assume``): tolerances are never
-  loosened;
+  two inputs of a ``distinct`` op within ``MARGIN`` of a tie, or a value steeper than
+  ``SLOPE`` in the inputs, is drawn again, and after ``TRIES`` draws the program is
+  rejected (``assume``): tolerances are never loosened;
 - structural steps: basic and advanced indexing, reshape, transpose, broadcast_to and
   concatenation (with an earlier value), through each flavour's public API;
 - ``detach`` (the detached value is then combined with the value it came from);
