@@ -38,7 +38,6 @@ cdef class Node:
     cdef Py_ssize_t deps
     cdef bint useful
     cdef list grads
-    cdef unsigned long long owned      # bit i: grads[i] was made by the engine, may add in place
 
 
 cdef class VarNode(Node):

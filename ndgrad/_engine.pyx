@@ -8,7 +8,7 @@ backward pass is itself recorded.
 """
 cimport cython
 cimport numpy as cnp
-from cpython.ref cimport Py_INCREF
+from cpython.ref cimport Py_INCREF, Py_REFCNT
 from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
 import threading
 
@@ -469,31 +469,33 @@ cdef _visit(Node node, Py_ssize_t pid):
     node.grads = None
 
 
-cdef _accumulate(Node node, Py_ssize_t idx, object g, Py_ssize_t n_out, bint graph):
-    """Add a gradient arriving at output ``idx`` of ``node``.
+cdef inline bint _exclusive(object a):
+    """Nothing but ``node.grads`` and the caller refers to ``a``, which owns its memory:
+    a write into it is seen by nobody (a VJP may hand one array to several inputs, as
+    add does; then it is referred to more than that)."""
+    return (cnp.PyArray_CheckExact(a) and Py_REFCNT(a) == 2
+            and cnp.PyArray_BASE(<cnp.ndarray>a) == NULL
+            and cnp.PyArray_ISWRITEABLE(<cnp.ndarray>a))
 
-    The first sum the engine makes is its own array, so later contributions are added
-    into it in place; arrays a VJP returned may be shared (add passes ``g`` to both
-    inputs) and are never written to.
-    """
+
+cdef _accumulate(Node node, Py_ssize_t idx, object g, Py_ssize_t n_out, bint graph):
+    """Add a gradient arriving at output ``idx`` of ``node``: into the sum so far
+    when that is large and nobody else can see it (less memory), else as a new array
+    (small arrays: a typed loop beats NumPy's in-place add)."""
     if not 0 <= idx < n_out:  # _index is writable from Python: never trust it
         raise AutogradError(f"backward: output index {idx} of a node with {n_out} "
                             "output(s); the array's graph link is corrupt")
     if node.grads is None:
         node.grads = [None] * n_out
-        node.owned = 0
     prev = node.grads[idx]
     if prev is None:
         node.grads[idx] = g
-    elif graph or idx >= 64:
+    elif graph:
         node.grads[idx] = prev + g
-    elif (node.owned >> idx) & 1 and (<object>prev).size > 512:
-        np.add(prev, g, out=prev)  # large: save an allocation
+    elif _exclusive(prev) and cnp.PyArray_SIZE(<cnp.ndarray>prev) > 512:
+        np.add(prev, g, out=prev)
     else:
-        total = _add.forward(prev, g)  # small: a typed loop beats NumPy's in-place add
-        node.grads[idx] = total
-        if cnp.PyArray_CheckExact(total):  # 0-d sums come back as NumPy scalars
-            node.owned |= 1ULL << idx
+        node.grads[idx] = _add.forward(prev, g)
 
 
 cdef tuple _saved_inputs(OpNode node, bint graph):

@@ -128,3 +128,18 @@ def test_a_variadic_vjp_runs_once_per_pass():
     y.backward()
     assert calls == [500]
     assert all(x.grad.asnumpy()[0] == 1 for x in xs[::2])
+
+
+@pytest.mark.parametrize("n", [8, 4096])  # small: new sums; large: sums in place
+@pytest.mark.parametrize("first", [True, False])  # which consumer backward meets first
+def test_a_gradient_shared_by_two_inputs_is_not_written_through(n, first):
+    # add hands one gradient array to both of its inputs; adding more into it for one
+    # input must not change what the other receives.
+    x, w = nd.array(np.linspace(-1, 1, n)), nd.array(np.full(n, 10.0))
+    x.attach_grad()
+    with autograd.record():
+        u, v = x * 1, x * 1
+        shared, rest = ((u + v) * w).sum(), (u * 2).sum() + (v * 3).sum()
+        loss = shared + rest if first else rest + shared
+    loss.backward()
+    np.testing.assert_array_equal(x.grad.asnumpy(), np.full(n, 25.0))
