@@ -3,6 +3,7 @@
 Compiler directives live here, once. NDGRAD_DEBUG=1 builds with bounds checking,
 wraparound and initialisation checks on (and debug info), for the debug CI run.
 """
+import hashlib
 import json
 import os
 import re
@@ -17,9 +18,14 @@ directives = {
     "boundscheck": DEBUG,
     "wraparound": DEBUG,
     "initializedcheck": DEBUG,
-    "cdivision": not DEBUG,
+    # C division in both builds: the debug build checks more, it computes the same
+    # (a float division by zero is inf with the FPU flag NumPy reports, not an error).
+    "cdivision": True,
     "embedsignature": True,
 }
+# Recorded in the generated C (a macro, so in Cython's metadata header; see BuildExt).
+_key = json.dumps(directives, sort_keys=True).encode()
+DIGEST = "d" + hashlib.sha256(_key).hexdigest()[:12]
 
 # No -march: wheels must run on any CPU of their platform tag, and results must not
 # depend on FMA contraction. -g0 drops the debug info Python's own CFLAGS ask for (it
@@ -40,17 +46,18 @@ class BuildExt(build_ext):
         for ext in self.extensions:
             ext.include_dirs.append(numpy.get_include())
             # In place: setuptools has already annotated these Extension objects. C
-            # generated in the other mode (debug or not) is regenerated: Cython only
-            # compares timestamps; the newer C then gets the module recompiled.
-            stale = _generated_mode(ext.sources[0]) not in (None, str(int(DEBUG)))
+            # generated with other directives (the other mode, debug or not, or an
+            # edit above) is regenerated: Cython only compares timestamps. The newer C
+            # then gets the module recompiled.
+            stale = _generated_directives(ext.sources[0]) not in (None, DIGEST)
             ext.sources = cythonize([ext], compiler_directives=directives,
                                     force=stale)[0].sources
         super().run()
 
 
-def _generated_mode(pyx):
-    """NDGRAD_DEBUG as recorded in the Cython metadata of the C generated from
-    ``pyx`` earlier ('0' or '1'), or None if there is no such C."""
+def _generated_directives(pyx):
+    """NDGRAD_DIRECTIVES as recorded in the Cython metadata of the C generated from
+    ``pyx`` earlier, or None if there is no such C."""
     try:
         with open(os.path.splitext(pyx)[0] + ".c", encoding="utf-8") as f:
             head = f.read(65536)
@@ -59,7 +66,7 @@ def _generated_mode(pyx):
     meta = re.search(r"BEGIN: Cython Metadata\n(.*?)\nEND: Cython Metadata", head, re.S)
     macros = dict(json.loads(meta.group(1))["distutils"].get("define_macros", [])) \
         if meta else {}
-    return macros.get("NDGRAD_DEBUG", "?")
+    return macros.get("NDGRAD_DIRECTIVES", "?")
 
 
 extensions = [
@@ -70,7 +77,8 @@ extensions = [
         # pyproject.toml allows): NumPy 2's headers keep the 1.x ABI for this target.
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"),
                        ("NPY_TARGET_VERSION", "NPY_1_23_API_VERSION"),
-                       ("NDGRAD_DEBUG", str(int(DEBUG)))],
+                       ("NDGRAD_DEBUG", str(int(DEBUG))),
+                       ("NDGRAD_DIRECTIVES", DIGEST)],
         extra_compile_args=compile_args,
     )
     for name in ("_engine", "_kernels")
