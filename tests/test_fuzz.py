@@ -72,7 +72,7 @@ SLOPE, DELTA = 1000.0, 1e-7
 MAX_STEPS = 12
 MAX_SIZE = 64       # growing steps (broadcast_to, concat) are not drawn beyond this
 MAX_NDIM = 5
-CI_PROGRAMS = 800
+CI_PROGRAMS = 600
 FLAVOURS = {"nd": nd, "np": mnp}
 
 _N = int(os.environ.get("NDGRAD_FUZZ_PROGRAMS", "0") or 0)
