@@ -100,6 +100,15 @@ class Array:
 def install(sum_to: Op, cast: Op) -> None: ...
 def install_arithmetic(add: Op, sub: Op, mul: Op, div: Op, pow: Op, neg: Op) -> None: ...
 def apply(op: Op, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any: ...
+def namespace_function(
+    op: Op,
+    title: str,
+    cls: type,
+    adapter: Callable[..., Any] | None,
+    inputs: tuple[str, ...],
+    check_ctx: Callable[[Any], Any],
+    plain: bool,
+) -> Callable[[tuple[Any, ...], dict[str, Any], Any, Any], Any]: ...
 def set_anomaly_hook(
     hook: Callable[[], Any] | None,
     check: Callable[[OpNode, int, Any], None] | None = None,

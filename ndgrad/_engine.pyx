@@ -270,6 +270,44 @@ cdef _share_version(Array out, tuple args, tuple raw):
             return
 
 
+def namespace_function(Op op not None, str title, type cls, object adapter,
+                       tuple inputs, object check_ctx, bint plain):
+    """The body of the namespace function ``title`` (nd.tanh...) calling ``op``, as
+    ``call(args, kwargs, out, ctx)``: it translates the namespace's arguments
+    (``adapter``, if given), checks ``ctx``, has ``cls._apply`` apply the flavour's
+    conventions and writes to ``out``. Compiled because it runs for every call of
+    every namespace function. ``plain``: ``cls._apply`` is just ``_finish(op(...))``;
+    then a result needing no finishing (an array of ``cls``, at least
+    ``cls._min_ndim``-dimensional) is returned without calling either."""
+    hook = cls._apply
+    finish = cls._finish
+    cdef int min_ndim = cls._min_ndim
+
+    def call(tuple args, dict kwargs, out, ctx):
+        if ctx is not None:
+            check_ctx(ctx)
+        if adapter is not None:
+            try:
+                args, kwargs = adapter(*args, **kwargs)
+            except (ValueError, IndexError) as e:  # name the function, as ops do
+                raise type(e)(str(e) if str(e).startswith(title) else f"{title}: {e}") \
+                    from None
+        elif kwargs and len(args) < len(inputs):
+            args += tuple([kwargs.pop(n) for n in inputs[len(args):] if n in kwargs])
+        if plain:
+            result = op(*args, **kwargs) if kwargs else op(*args)
+            if not (type(result) is cls and cnp.PyArray_Check((<Array>result)._data)
+                    and cnp.PyArray_NDIM(<cnp.ndarray>(<Array>result)._data) >= min_ndim):
+                result = finish(result)
+        else:
+            result = hook(op, args, kwargs)
+        if out is None:
+            return result
+        out[:] = result
+        return out
+    return call
+
+
 cdef object _mixed(str name, type a, type b):
     # An nd NDArray and an np ndarray in one op: MXNet refuses it too.
     return TypeError(f"{name}: cannot mix arrays of two flavours ({a.__name__} and "

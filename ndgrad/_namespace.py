@@ -8,7 +8,8 @@ import inspect
 
 import numpy as np
 
-from ndgrad import context
+from ndgrad import _engine, context
+from ndgrad.ndarray import ArrayBase
 from ndgrad.ops.registry import REGISTRY
 
 
@@ -36,25 +37,15 @@ def _signature(spec, adapter):
 
 
 def make_function(spec, name, cls, adapter, doc=None):
-    op, inputs = spec.op, spec.inputs
-    title = name  # the MXNet-style `name=` argument below shadows `name`
+    # The body is compiled (ndgrad._engine.namespace_function); the Python function
+    # around it is what help() and inspect know how to show, with this name,
+    # documentation and signature.
+    plain = cls._apply.__func__ is ArrayBase._apply.__func__
+    call = _engine.namespace_function(spec.op, name, cls, adapter, spec.inputs,
+                                      context.check, plain)
 
     def function(*args, out=None, name=None, ctx=None, **kwargs):
-        if ctx is not None:
-            context.check(ctx)
-        if adapter is not None:
-            try:
-                args, kwargs = adapter(*args, **kwargs)
-            except (ValueError, IndexError) as e:  # name the function, as ops do
-                raise type(e)(str(e) if str(e).startswith(title) else f"{title}: {e}") \
-                    from None
-        elif kwargs and len(args) < len(inputs):
-            args += tuple(kwargs.pop(n) for n in inputs[len(args):] if n in kwargs)
-        result = cls._apply(op, args, kwargs)
-        if out is None:
-            return result
-        out[:] = result
-        return out
+        return call(args, kwargs, out, ctx)
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = doc or spec.doc

@@ -73,6 +73,10 @@ class ArrayBase(_engine.Array):
     namespace's conventions.
     """
     __slots__ = ()
+    # A result of the array's own class with at least this many dimensions is final
+    # as the op returns it: namespace functions then skip _finish (a flavour whose
+    # _finish changes more than that overrides _apply).
+    _min_ndim = 0
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         """NumPy ufuncs on ndgrad arrays run ndgrad's function of that name, so
@@ -342,6 +346,7 @@ class NDArray(ArrayBase):
         <NDArray 2x2 @cpu(0)>
     """
     __slots__ = ()
+    _min_ndim = 1  # MXNet's nd arrays are never 0-d
 
     @classmethod
     def _finish(cls, result):
@@ -351,7 +356,7 @@ class NDArray(ArrayBase):
             return [cls._finish(r) for r in result]
         if not isinstance(result, _engine.Array):
             result = cls._wrap(np.asarray(result))
-        if result._data.ndim == 0:
+        if result._data.ndim < cls._min_ndim:
             result = sh.reshape(result, shape=(1,))
         return result
 
