@@ -380,9 +380,16 @@ def where(condition, x=None, y=None):
     """
     from ndgrad.ops.shape import broadcast_to
     shape = np.broadcast_shapes(np.shape(condition), np.shape(x), np.shape(y))
-    grown = [v if np.shape(v) == shape or (k and np.ndim(v) == 0)
-             else broadcast_to(v, shape=shape) for k, v in enumerate((condition, x, y))]
-    return tuple(grown), {}
+
+    def grown(v):
+        return v if np.shape(v) == shape else broadcast_to(v, shape=shape)
+
+    # nd's where takes x and y of the condition's shape, or one of them a scalar
+    if np.ndim(x) == 0 and np.shape(y) == shape:
+        return (grown(condition), x, y), {}
+    if np.ndim(y) == 0 and np.shape(x) == shape:
+        return (grown(condition), x, y), {}
+    return (grown(condition), grown(x), grown(y)), {}
 
 
 def flip(m, axis=None):
@@ -409,12 +416,13 @@ def take(a, indices, axis=None, *, mode="raise"):
     return (a, indices), {"axis": axis, "mode": mode}
 
 
-def argsort(a, axis=-1):
+def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
     """The positions (int64) that sort ``a`` along ``axis``.
 
         >>> np.argsort(np.array([3., 1, 2]))
         array([1, 2, 0], dtype=int64)
     """
+    _not_supported("argsort", order=order)
     return (a,), {"axis": axis, "dtype": np.int64}
 
 
@@ -552,6 +560,8 @@ def copy(a, order="K"):
         >>> np.copy(np.array([1., 2.]))
         array([1., 2.])
     """
+    if not hasattr(a, "dtype"):  # a list or a scalar: a default-float array, as np.array
+        return (np.asarray(a, dtype=default_float()),), {}
     return (a,), {}
 
 

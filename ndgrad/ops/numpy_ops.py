@@ -386,6 +386,8 @@ def _rint_args(x):
         >>> np.rint(np.array([-0.5, 0.5, 1.5, 1.7]))
         array([-1.,  0.,  1.,  2.])
     """
+    if getattr(x, "dtype", None) == np.bool_:
+        x = npc.cast(x, npc.default_float())  # floats from bools: the default float
     return (x,), {}
 
 
