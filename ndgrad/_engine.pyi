@@ -108,6 +108,7 @@ def namespace_function(
     inputs: tuple[str, ...],
     check_ctx: Callable[[Any], Any],
     plain: bool,
+    aliases: tuple[str, ...] = ...,
 ) -> Callable[[tuple[Any, ...], dict[str, Any], Any, Any], Any]: ...
 def set_anomaly_hook(
     hook: Callable[[], Any] | None,

@@ -270,13 +270,26 @@ cdef _share_version(Array out, tuple args, tuple raw):
             return
 
 
+cdef str _titled(str msg, str title, tuple aliases):
+    """``msg`` starting with the function's name ``title``, once: a message from an
+    alias (``aliases``: the op's other names) is renamed, so that nd.reverse says
+    "reverse: ...", not "reverse: flip: ..."."""
+    cdef str head = msg.partition(":")[0]
+    if head == title:
+        return msg
+    if head in aliases:
+        return title + msg[len(head):]
+    return f"{title}: {msg}"
+
+
 def namespace_function(Op op not None, str title, type cls, object adapter,
-                       tuple inputs, object check_ctx, bint plain):
+                       tuple inputs, object check_ctx, bint plain, tuple aliases=()):
     """The body of the namespace function ``title`` (nd.tanh...) calling ``op``, as
     ``call(args, kwargs, out, ctx)``: it translates the namespace's arguments
     (``adapter``, if given), checks ``ctx``, has ``cls._apply`` apply the flavour's
     conventions and writes to ``out``. Compiled because it runs for every call of
-    every namespace function. ``plain``: ``cls._apply`` is just ``_finish(op(...))``;
+    every namespace function. ``aliases``: the op's names in every namespace, for
+    error messages. ``plain``: ``cls._apply`` is just ``_finish(op(...))``;
     then a result needing no finishing (an array of ``cls``, at least
     ``cls._min_ndim``-dimensional) is returned without calling either."""
     hook = cls._apply
@@ -290,8 +303,7 @@ def namespace_function(Op op not None, str title, type cls, object adapter,
             try:
                 args, kwargs = adapter(*args, **kwargs)
             except (ValueError, IndexError) as e:  # name the function, as ops do
-                raise type(e)(str(e) if str(e).startswith(title) else f"{title}: {e}") \
-                    from None
+                raise type(e)(_titled(str(e), title, aliases)) from None
         elif kwargs and len(args) < len(inputs):
             args += tuple([kwargs.pop(n) for n in inputs[len(args):] if n in kwargs])
         if plain:

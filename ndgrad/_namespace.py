@@ -41,8 +41,10 @@ def make_function(spec, name, cls, adapter, doc=None):
     # around it is what help() and inspect know how to show, with this name,
     # documentation and signature.
     plain = cls._apply.__func__ is ArrayBase._apply.__func__
+    aliases = tuple({n.rpartition(".")[2] for n in (spec.op.name, *spec.nd, *spec.np,
+                                                    *spec.npx)})
     call = _engine.namespace_function(spec.op, name, cls, adapter, spec.inputs,
-                                      context.check, plain)
+                                      context.check, plain, aliases)
 
     def function(*args, out=None, name=None, ctx=None, **kwargs):
         return call(args, kwargs, out, ctx)

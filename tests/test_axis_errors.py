@@ -168,3 +168,15 @@ def test_the_helper():
         normalize_axis("op", "a", (2, 3))
     with pytest.raises(AxisError, match=r"it has no axes"):
         normalize_axis("op", 0, ())
+
+
+@pytest.mark.parametrize("call, start", [
+    (lambda: nd.reverse(nd.ones((2, 2)), axis=3), "reverse: axis 3 "),
+    (lambda: npx.batch_norm(np.ones((2, 3)), np.ones(3), np.ones(3), np.ones(3),
+                            np.ones(3), axis=5), "batch_norm: axis 5 "),
+])
+def test_an_alias_names_itself_once(call, start):
+    # Regression: "reverse: flip: axis 3 ..." (the alias, then the op behind it).
+    with pytest.raises(AxisError) as info:
+        call()
+    assert str(info.value).startswith(start), str(info.value)
