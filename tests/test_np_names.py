@@ -1,6 +1,8 @@
 """np / npx / nd names the audit of issue 4 found missing: npx.masked_softmax,
 npx.stop_gradient (nd.stop_gradient, nd.BlockGrad), np.rint, np.logical_*. Expected
 values are MXNet 1.9.1's (its documentation's examples) unless a comment says why not."""
+import re
+
 import numpy as onp
 import pytest
 
@@ -96,8 +98,8 @@ def test_logical_functions_give_bools():
     assert repr(np.logical_or(np.arange(3) > 1, np.arange(3) < 1)) == \
         "array([ True, False,  True])"
     # nd keeps MXNet's 0/1 in the input dtype
-    assert nd.logical_and(nd.array([0, 1, 2]), nd.array([1, 0, 3])).asnumpy().tolist() == \
-        [0.0, 0.0, 1.0]
+    got = nd.logical_and(nd.array([0, 1, 2]), nd.array([1, 0, 3]))
+    assert got.asnumpy().tolist() == [0.0, 0.0, 1.0]
 
 
 def _grad_of(f, values):
@@ -107,3 +109,25 @@ def _grad_of(f, values):
         y = f(x * 1).astype("float32").sum()
     y.backward()
     return x.grad.tolist()
+
+
+# ---- docstrings -----------------------------------------------------------------------
+
+def _np_functions():
+    for prefix, module in (("np", np), ("np.random", np.random), ("np.linalg", np.linalg),
+                           ("npx", npx)):
+        for name in getattr(module, "__all__", ()):
+            yield f"{prefix}.{name}", getattr(module, name)
+
+
+@pytest.mark.parametrize("name, fn", list(_np_functions()),
+                         ids=[n for n, _ in _np_functions()])
+def test_np_examples_are_written_with_np(name, fn):
+    # (tests/test_docstrings.py runs every example; here: they show np, not nd)
+    lines = [line.strip() for line in (fn.__doc__ or "").splitlines()]
+    code = [line[4:] for line in lines if line.startswith((">>> ", "... "))]
+    assert code, f"{name} has no example"
+    assert not [c for c in code if re.search(r"\bnd\.", c)], (name, code)
+    assert any(re.search(rf"\b{re.escape(name)}\b", c) or
+               re.search(rf"\.{re.escape(name.rpartition('.')[2])}\(", c)
+               for c in code), f"{name}'s example does not call it: {code}"

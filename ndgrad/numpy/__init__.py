@@ -16,10 +16,12 @@ from numpy import (bool_, dtype, e, float16, float32, float64, inf, int8, int16,
 
 from ndgrad import _interop, ops  # noqa: F401  (registers the ops)
 from ndgrad._namespace import add_methods, populate
-from ndgrad.numpy import linalg, random
+from ndgrad.numpy import _docs, linalg, random
 from ndgrad.numpy._ndarray import ndarray
 
 populate(globals(), {"linalg": linalg, "random": random}, ndarray, "np")
+_docs.apply(globals(), {"linalg": linalg, "random": random}, _docs.NP_EXAMPLES,
+            _docs.SUMMARIES)
 
 
 def _tuple_result(fn):

@@ -9,11 +9,13 @@ the np mode switches), generated from the op registry like ``ndgrad.np``.
 from ndgrad import ops  # noqa: F401  (registers the ops)
 from ndgrad._namespace import populate
 from ndgrad.context import cpu, current_context, gpu  # noqa: F401
+from ndgrad.numpy import _docs
 from ndgrad.numpy._ndarray import ndarray
 from ndgrad.numpy_extension import random
 from ndgrad.ops import np_conventions
 
 populate(globals(), {"random": random}, ndarray, "npx")
+_docs.apply(globals(), {"random": random}, _docs.NPX_EXAMPLES)
 
 
 def set_np(shape=True, array=True, dtype=False):

@@ -417,7 +417,7 @@ _np_name("ones_like", "ones_like", adapter=npc.ones_like)
 _np_name("random_shuffle", "random.permutation", adapter=npc.permutation)
 
 
-# ---- floor division and bitwise ops (the np array's // & | ^ ~) -------------------------
+# ---- floor division and bitwise ops (the np array's // & | ^ ~) -----------------------
 
 def _floor_divide(lhs, rhs):
     """The floor of lhs / rhs, elementwise with broadcasting (Python's //); its
@@ -448,11 +448,13 @@ def _bitwise(name, ufunc, symbol, example, result):
 
 
 bitwise_and = _bitwise("bitwise_and", np.bitwise_and, "&",
-                       "(np.arange(3) > 0) & (np.arange(3) < 2)",
-                       "array([False,  True, False])")
+                       "np.bitwise_and(np.array([12, 10], dtype='int32'), 6)",
+                       "array([4, 2], dtype=int32)")
 bitwise_or = _bitwise("bitwise_or", np.bitwise_or, "|",
-                      "np.array([1, 2], dtype='int32') | 4", "array([5, 6], dtype=int32)")
-bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor, "^", "(np.arange(3) > 0) ^ True",
-                       "array([ True, False, False])")
-invert = _bitwise("invert", np.invert, "~", "~(np.arange(3) > 0)",
+                      "np.bitwise_or(np.array([1, 2], dtype='int32'), 4)",
+                      "array([5, 6], dtype=int32)")
+bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor, "^",
+                       "np.bitwise_xor(np.array([12, 10], dtype='int32'), 6)",
+                       "array([10, 12], dtype=int32)")
+invert = _bitwise("invert", np.invert, "~", "np.invert(np.arange(3) > 0)",
                   "array([ True, False, False])")
