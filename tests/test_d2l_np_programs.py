@@ -28,7 +28,7 @@ def np_mode_and_seeds():
     npx.reset_np()
 
 
-# ---- 3.2 linear regression from scratch -------------------------------------------------
+# ---- 3.2 linear regression from scratch ----------------------------------------------
 
 def synthetic_data(w, b, num_examples):
     X = np.random.normal(0, 1, (num_examples, len(w)))
@@ -82,14 +82,15 @@ def test_linear_regression_prints_and_converges():
     printed, (losses, w_error, b_error) = _run(linear_regression)
     lines = printed.splitlines()
     assert lines[:2] == ["features: (2,) ", "label: (1,)"]
-    assert [line.split(",")[0] for line in lines[2:5]] == ["epoch 1", "epoch 2", "epoch 3"]
+    assert [line.split(",")[0] for line in lines[2:5]] == \
+        ["epoch 1", "epoch 2", "epoch 3"]
     assert lines[5].startswith("error in estimating w: [") and \
         lines[6].startswith("error in estimating b: [")
     assert losses[-1] < 1e-3 < losses[0]
     assert onp.abs(w_error.asnumpy()).max() < 0.01 and abs(float(b_error)) < 0.01
 
 
-# ---- 3.6 softmax regression from scratch --------------------------------------------------
+# ---- 3.6 softmax regression from scratch ---------------------------------------------
 
 def softmax(X):
     X_exp = np.exp(X)
@@ -189,7 +190,7 @@ def test_softmax_regression_converges():
     assert losses[-1] < losses[0] / 2 and acc >= 0.9
 
 
-# ---- 4.2 MLP, 4.6 dropout from scratch -----------------------------------------------------
+# ---- 4.2 MLP, 4.6 dropout from scratch -----------------------------------------------
 
 def dropout_layer(X, dropout):
     assert 0 <= dropout <= 1
@@ -252,7 +253,7 @@ def test_mlp_with_npx_relu_and_dropout_converges(dropout):
     assert losses[-1] < losses[0] / 3 and acc >= 0.9
 
 
-# ---- 7.5 batch normalisation from scratch -----------------------------------------------
+# ---- 7.5 batch normalisation from scratch --------------------------------------------
 
 def batch_norm(X, gamma, beta, moving_mean, moving_var, eps, momentum):
     if not autograd.is_training():
@@ -308,8 +309,8 @@ def test_mlp_with_batch_norm_from_scratch_converges():
     state = {'mean': np.zeros(16), 'var': np.ones(16)}
 
     def net(X):
-        H, state['mean'], state['var'] = batch_norm(np.dot(X, W1) + b1, gamma, beta,
-                                                    state['mean'], state['var'], 1e-5, 0.9)
+        H, state['mean'], state['var'] = batch_norm(
+            np.dot(X, W1) + b1, gamma, beta, state['mean'], state['var'], 1e-5, 0.9)
         return np.dot(npx.relu(H), W2) + b2
 
     def loss(y_hat, y):
@@ -321,7 +322,7 @@ def test_mlp_with_batch_norm_from_scratch_converges():
     assert onp.abs(state['mean'].asnumpy()).max() > 0.01
 
 
-# ---- 8.5 RNN from scratch: one-hot inputs and gradient clipping ---------------------------
+# ---- 8.5 RNN from scratch: one-hot inputs and gradient clipping ----------------------
 
 def get_params(vocab_size, num_hiddens):
     num_inputs = num_outputs = vocab_size

@@ -500,11 +500,14 @@ def test_reductions_take_numpys_arguments():
 
 def test_creation_and_shape_functions_take_numpys_arguments():
     x = np.array([[1, 2], [3, 4]], dtype="int32")
-    assert repr(np.zeros_like(x, dtype="float32")) == "array([[0., 0.],\n       [0., 0.]])"
-    assert np.ones_like(x, "int64").dtype == onp.int64 and np.ones_like(a=x).dtype == onp.int32
+    assert repr(np.zeros_like(x, dtype="float32")) == \
+        "array([[0., 0.],\n       [0., 0.]])"
+    assert np.ones_like(x, "int64").dtype == onp.int64
+    assert np.ones_like(a=x).dtype == onp.int32
     assert np.empty_like(x, dtype="float64").dtype == onp.float64
     assert np.reshape(x, (4,)).shape == np.reshape(x, shape=(4,)).shape == (4,)
-    assert np.reshape(x, newshape=(1, 4)).shape == (1, 4) and np.reshape(x, -1).shape == (4,)
+    assert np.reshape(x, newshape=(1, 4)).shape == (1, 4)
+    assert np.reshape(x, -1).shape == (4,)
     assert repr(np.transpose(a=x)) == "array([[1, 3],\n       [2, 4]], dtype=int32)"
     assert repr(np.dot(np.array([[1., 2.]]), 2.)) == "array([[2., 4.]])"
     assert repr(np.dot(3, np.array([1., 2.]))) == "array([3., 6.])"

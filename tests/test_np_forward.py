@@ -19,7 +19,7 @@ from ndgrad.ndarray import ArrayBase
 from ndgrad.ops.registry import REGISTRY
 from ndgrad.testing.np_strategies import PREPARE, SAMPLERS
 
-# ---- deliberate differences -------------------------------------------------------------
+# ---- deliberate differences ----------------------------------------------------------
 
 # Not compared at all.
 DIFFERS = {
@@ -41,7 +41,7 @@ DTYPE_DIFFERS = {
     "rint": "integers stay integers",
 }
 # Value differences at particular points, kept out of the drawn inputs.
-HALVES = (-2.5, -1.5, -0.5, 0.5, 1.5, 2.5)  # rint: halves go down in MXNet (to even in NumPy)
+HALVES = (-2.5, -1.5, -0.5, 0.5, 1.5, 2.5)  # rint: halves go down in MXNet, even in NumPy
 # Outputs that keep their own input's dtype (no promotion between the inputs).
 OWN_DTYPES = {"broadcast_arrays"}
 # linalg.eigh reads the symmetric part (A + A.T) / 2 of its input (so that its gradient
@@ -71,7 +71,7 @@ def _leaves(x):
         yield x
 
 
-# ---- inputs -------------------------------------------------------------------------------
+# ---- inputs ----------------------------------------------------------------------------
 
 FLOAT_MODES = {"default": [onp.float32],
                "numpy": [onp.float64, onp.float32, onp.int32, onp.int64, onp.bool_]}
@@ -313,7 +313,8 @@ def _reshape(d, name):
     x = d.array()
     if name == "ravel":
         return (x,), {}
-    target = (x.size,) if d.draw(st.booleans()) else (-1,) + (1,) * d.draw(st.integers(0, 2))
+    ones = (1,) * d.draw(st.integers(0, 2))
+    target = (x.size,) if d.draw(st.booleans()) else (-1,) + ones
     return (x, target), {}
 
 
@@ -341,8 +342,8 @@ def _axes_case(name):
         if name == "cumsum":
             return (x,), {"axis": d.axis(n, tuples=False)}
         if name in ("sort", "argsort"):
-            x = x + onp.arange(x.size).reshape(x.shape) % 7 * 0.01 if x.dtype.kind == "f" \
-                else x
+            if x.dtype.kind == "f":  # few ties
+                x = x + onp.arange(x.size).reshape(x.shape) % 7 * 0.01
             kwargs = {"axis": d.one(-1, 0, None)}
             if name == "argsort":
                 kwargs["kind"] = "stable"  # ties: ndgrad's order is the stable one
@@ -395,7 +396,8 @@ def _norm(d, name):
 def _pad(d, name):
     x = d.array(min_dims=1)
     pair = st.tuples(st.integers(0, 2), st.integers(0, 2))
-    widths = d.draw(st.one_of(st.integers(0, 2), pair, st.tuples(*[pair for _ in x.shape])))
+    widths = d.draw(st.one_of(st.integers(0, 2), pair,
+                              st.tuples(*[pair for _ in x.shape])))
     mode = d.one("constant", "edge", "reflect")
     return (x, widths), {"mode": mode}
 
@@ -492,7 +494,8 @@ def test_forward_is_numpys(name, mode, data):
             want = _function(onp, name)(*args, **kwargs)
         except (ValueError, TypeError, IndexError) as e:
             # NumPy refuses these inputs: so must ndgrad, with an error of that kind
-            kind = next(k for k in (ValueError, TypeError, IndexError) if isinstance(e, k))
+            kind = next(k for k in (ValueError, TypeError, IndexError)
+                        if isinstance(e, k))
             with pytest.raises(kind):
                 _call_ndgrad(name, mode, args, kwargs)
             return

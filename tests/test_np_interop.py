@@ -43,7 +43,8 @@ def test_numpy_concatenate_is_recorded():
     (lambda x: onp.sum(onp.stack([x, 2 * x]), axis=0), lambda x: (3 * x)),
     (lambda x: onp.mean(onp.exp(x)), lambda x: np.mean(np.exp(x))),
     (lambda x: onp.add.reduce(x * x), lambda x: np.sum(x * x)),
-    (lambda x: onp.maximum(x, 2.5) * onp.tanh(x), lambda x: np.maximum(x, 2.5) * np.tanh(x)),
+    (lambda x: onp.maximum(x, 2.5) * onp.tanh(x),
+     lambda x: np.maximum(x, 2.5) * np.tanh(x)),
     (lambda x: onp.dot(x, x) + onp.matmul(x, x), lambda x: 2 * np.dot(x, x)),
     (lambda x: onp.where(x > 2, x, 0), lambda x: np.where(x > 2, x, 0)),
 ])
@@ -66,7 +67,7 @@ def test_results_are_ndgrad_arrays_with_np_conventions():
 
 def test_outside_record_numpy_computes_and_gives_ndgrad_arrays():
     x = np.array([3., 1., 2., 5.])
-    assert onp.median(x) == 2.5                                  # a NumPy scalar, as NumPy
+    assert onp.median(x) == 2.5                           # a NumPy scalar, as NumPy
     got = onp.arctan2(x, np.ones(4))
     assert type(got) is np.ndarray
     onp.testing.assert_allclose(got.asnumpy(), onp.arctan2([3., 1, 2, 5], 1), rtol=1e-6)

@@ -174,8 +174,9 @@ class ndarray(ArrayBase):
         data = self._data
         if dtype is not None and np.dtype(dtype) != data.dtype:
             if copy is False:
-                raise ValueError(f"converting this {data.dtype} array to {np.dtype(dtype)}"
-                                 " needs a copy, but copy=False was given")
+                raise ValueError(f"converting this {data.dtype} array to "
+                                 f"{np.dtype(dtype)} needs a copy, but copy=False was "
+                                 "given")
             return data.astype(dtype)
         if copy:
             return data.copy()
