@@ -336,7 +336,12 @@ cdef object _named(Exception e, str name, tuple raw):
     shapes = ", ".join([str(x.shape) for x in raw if isinstance(x, np.ndarray)])
     if shapes and "shape" not in msg:
         msg = f"{msg} (input shapes {shapes})"
-    return type(e)(f"{name}: {msg}")
+    try:
+        return type(e)(f"{name}: {msg}")
+    except Exception:  # a subclass whose constructor wants more (NumPy's loop errors)
+        for base in (ValueError, IndexError, TypeError):
+            if isinstance(e, base):
+                return base(f"{name}: {msg}")
 
 
 cdef _record(Op op, tuple args, tuple raw, dict kwargs, tuple outs, tuple wrapped,

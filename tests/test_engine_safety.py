@@ -143,3 +143,11 @@ def test_a_gradient_shared_by_two_inputs_is_not_written_through(n, first):
         loss = shared + rest if first else rest + shared
     loss.backward()
     np.testing.assert_array_equal(x.grad.asnumpy(), np.full(n, 25.0))
+
+
+def test_an_op_error_of_a_numpy_exception_class_is_renamed_not_replaced():
+    # Regression: re-raising with the op's name called NumPy's _UFuncNoLoopError(msg),
+    # which needs more arguments: the user saw a TypeError about its __init__.
+    x = nd.array(np.array([True, False]), dtype=bool)
+    with pytest.raises(TypeError, match=r"^sign: .*ufunc 'sign' did not contain a loop"):
+        nd.sign(x)
