@@ -16,8 +16,10 @@ import pytest
 import ndgrad
 
 SEEDS = pathlib.Path(__file__).parent / "seeds"
-# 1-based line numbers of each expected output that show random values.
-RANDOM_LINES = {"000": set(), "001": {10}, "002": {2, 3, 4, 5, 15, 16, 17, 18, 23, 26, 29},
+# 1-based line numbers of each expected output that show random values. 000's line 16
+# is `a.grad == c / a` for a drawn at random: the gradient is exact (100 * 2**k), the
+# float32 quotient is not always, so it prints [0.] for about 6% of draws (MXNet too).
+RANDOM_LINES = {"000": {16}, "001": {10}, "002": {2, 3, 4, 5, 15, 16, 17, 18, 23, 26, 29},
                 "003": {20, 21}}
 NUMBER = re.compile(r"-?\d+(\.\d*)?(e[+-]?\d+)?")
 
