@@ -161,9 +161,10 @@ def test_array_protocol_is_numpy_2s():
     assert copied.flags.writeable and not onp.shares_memory(copied, view)
     assert onp.asarray(x, dtype="float64").dtype == onp.float64
     assert onp.array(x, copy=True).flags.writeable
-    with pytest.raises(ValueError, match="copy=False"):
-        onp.asarray(x, dtype="float64", copy=False)
     assert x.__array__(copy=False).base is not None                  # a view, no copy
+    if int(onp.__version__.split(".")[0]) >= 2:  # asarray(copy=) is NumPy 2's API
+        with pytest.raises(ValueError, match="copy=False"):
+            onp.asarray(x, dtype="float64", copy=False)
 
 
 # ---- the nd flavour -------------------------------------------------------------------
