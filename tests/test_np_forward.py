@@ -84,7 +84,11 @@ def _values(dtype, domain, avoid):
     if onp.dtype(dtype).kind in "iu":
         low, high = int(onp.ceil(lo)), int(onp.floor(hi))
         return st.integers(low, max(low, high))
-    floats = st.floats(lo, hi, allow_nan=False, allow_infinity=False, width=64)
+    # Values the dtype holds exactly: hypothesis refuses others under NumPy 1.x
+    # (whose comparisons are in float64). Rounding moves them by an ulp at most.
+    as_dtype = onp.dtype(dtype).type
+    floats = st.floats(lo, hi, allow_nan=False, allow_infinity=False).map(
+        lambda v: float(as_dtype(v)))
     return floats.filter(lambda v: all(abs(v - a) > 0.05 for a in avoid))
 
 
