@@ -363,25 +363,17 @@ cdef object _arith_small(int code, object a, object b):
     return out
 
 
-def add(lhs, rhs, **kwargs):
-    """lhs + rhs: NumPy's add, with a typed loop for small float arrays."""
-    out = None if kwargs else _arith_small(ADD, lhs, rhs)
-    return np.add(lhs, rhs, **kwargs) if out is None else out
+def _arith_function(int code, ufunc, str name, str symbol):
+    def function(lhs, rhs, **kwargs):
+        out = None if kwargs else _arith_small(code, lhs, rhs)
+        return ufunc(lhs, rhs, **kwargs) if out is None else out
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = (f"lhs {symbol} rhs: NumPy's {ufunc.__name__}, with a typed loop "
+                        "for small float arrays.")
+    return function
 
 
-def subtract(lhs, rhs, **kwargs):
-    """lhs - rhs: NumPy's subtract, with a typed loop for small float arrays."""
-    out = None if kwargs else _arith_small(SUB, lhs, rhs)
-    return np.subtract(lhs, rhs, **kwargs) if out is None else out
-
-
-def multiply(lhs, rhs, **kwargs):
-    """lhs * rhs: NumPy's multiply, with a typed loop for small float arrays."""
-    out = None if kwargs else _arith_small(MUL, lhs, rhs)
-    return np.multiply(lhs, rhs, **kwargs) if out is None else out
-
-
-def divide(lhs, rhs, **kwargs):
-    """lhs / rhs: NumPy's true_divide, with a typed loop for small float arrays."""
-    out = None if kwargs else _arith_small(DIV, lhs, rhs)
-    return np.true_divide(lhs, rhs, **kwargs) if out is None else out
+add = _arith_function(ADD, np.add, "add", "+")
+subtract = _arith_function(SUB, np.subtract, "subtract", "-")
+multiply = _arith_function(MUL, np.multiply, "multiply", "*")
+divide = _arith_function(DIV, np.true_divide, "divide", "/")
