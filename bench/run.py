@@ -124,8 +124,13 @@ def _workload(own: list[Impl], builders: dict[str, Callable],
     if not opts.no_peers:
         for module, build in builders.items():
             mod = _import_peer(module, notes)
-            if mod is not None:
+            if mod is None:
+                continue
+            try:
                 impls.extend(build(mod))
+            except ImportError as exc:  # a part of the peer it needs (autograd.scipy)
+                notes.append(f"{module}: {exc}, skipped "
+                             f"(pip install -r bench/requirements-peers.txt)")
     return Workload(impls, notes)
 
 
