@@ -114,7 +114,6 @@ def set_anomaly_hook(
     hook: Callable[[], Any] | None,
     check: Callable[[OpNode, int, Any], None] | None = None,
 ) -> None: ...
-def pass_id() -> int: ...
 def run_backward(
     heads: list[Array],
     head_grads: list[Any],

@@ -408,11 +408,6 @@ def set_anomaly_hook(hook, check=None):
     _anomaly_check = check
 
 
-def pass_id():
-    """The number of the latest backward pass (tells passes apart)."""
-    return _pass_id
-
-
 cdef object _zeros(Meta meta, type cls, bint graph):
     z = np.zeros(meta.shape, dtype=meta.dtype)
     return _wrap(cls, z, None, 0) if graph else z
