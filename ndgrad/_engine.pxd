@@ -49,7 +49,7 @@ cdef class OpNode(Node):
     cdef readonly Op op
     cdef tuple inputs                  # saved raw inputs (None unless op.save_inputs)
     cdef object output                 # saved raw output(s) (None unless op.save_output)
-    cdef tuple versions                # (Version, value) for each saved array
+    cdef tuple versions                # Version, value, Version, value... (saved arrays)
     cdef dict kwargs
     cdef tuple in_meta                 # Meta per array input, else None
     cdef tuple out_meta                # (shape, dtype) per output

@@ -246,7 +246,7 @@ cpdef object apply(Op op, tuple args, dict kwargs):
         if op.view:
             _share_version(result, args, raw)
         if needs and op.differentiable and flags.recording:
-            _record(op, args, raw, kwargs, (out,), (result,), False, cls)
+            _record(op, args, raw, kwargs, out, result, False, cls)
         return result
     cdef bint multi = type(out) is tuple
     cdef tuple outs = out if multi else (out,)
@@ -256,7 +256,8 @@ cpdef object apply(Op op, tuple args, dict kwargs):
     if op.view:
         _share_version(wrapped[0], args, raw)
     if needs and op.differentiable and flags.recording:
-        _record(op, args, raw, kwargs, outs, wrapped, multi, cls)
+        _record(op, args, raw, kwargs, outs if multi else outs[0],
+                wrapped if multi else wrapped[0], multi, cls)
     return wrapped if multi else wrapped[0]
 
 
@@ -344,52 +345,86 @@ cdef object _named(Exception e, str name, tuple raw):
                 return base(f"{name}: {msg}")
 
 
-cdef _record(Op op, tuple args, tuple raw, dict kwargs, tuple outs, tuple wrapped,
+cdef inline Meta _input_meta(Array a, object data):
+    """Shape and dtype of input ``a``: its producer's output Meta when that still
+    describes the data (no new Meta and shape tuple per edge), else read afresh."""
+    cdef Node p = a._node
+    cdef tuple metas
+    if p is not None and isinstance(p, OpNode) and cnp.PyArray_CheckExact(data):
+        metas = (<OpNode>p).out_meta
+        if 0 <= a._index < len(metas) and _fits(<cnp.ndarray>data, <Meta>metas[a._index]):
+            return <Meta>metas[a._index]
+    return _meta(data)
+
+
+cdef inline void _set(tuple t, Py_ssize_t i, object x):
+    Py_INCREF(x)  # PyTuple_SET_ITEM steals a reference
+    PyTuple_SET_ITEM(t, i, x)
+
+
+cdef tuple _saved_versions(Op op, tuple args, object wrapped, bint multi):
+    """(Version, value, Version, value...) of every array the node saves, flat: one
+    tuple for the node, not one per array."""
+    cdef list out = []
+    cdef Array a
+    if op.save_inputs:
+        for x in args:
+            if isinstance(x, Array):
+                a = <Array>x
+                out.append(_version_of(a))
+                out.append(a._version.value)
+    if op.save_output:
+        for x in (wrapped if multi else (wrapped,)):
+            a = <Array>x
+            out.append(_version_of(a))
+            out.append(a._version.value)
+    return tuple(out)
+
+
+cdef _record(Op op, tuple args, tuple raw, dict kwargs, object outs, object wrapped,
              bint multi, type cls):
+    """Link ``wrapped`` (the result array, or a tuple of them if ``multi``), computed
+    from ``outs`` (raw), to a new node for ``op`` applied to ``args``."""
     cdef Py_ssize_t n = len(args), i
     cdef OpNode node = OpNode.__new__(OpNode)
-    cdef list parents = [None] * n
-    cdef list pidx = [0] * n
-    cdef list meta = [None] * n
-    cdef list versions = None
+    # Built in place: these tuples are made for every recorded op.
+    cdef tuple parents = PyTuple_New(n), pidx = PyTuple_New(n), meta = PyTuple_New(n)
+    cdef tuple consts = None if op.save_inputs else PyTuple_New(n)
     cdef Array a
-    if op.save_inputs or op.save_output:
-        versions = []
+    cdef object m
     for i in range(n):
+        p, k, m = None, 0, None
         if isinstance(args[i], Array):
             a = <Array>args[i]
-            meta[i] = _meta(raw[i])
+            m = _input_meta(a, raw[i])
             if a._node is not None and a._node.needs_grad:
-                parents[i] = a._node
-                pidx[i] = a._index
-            if op.save_inputs:
-                versions.append((_version_of(a), a._version.value))
+                p, k = a._node, a._index
+        _set(parents, i, p)
+        _set(pidx, i, k)
+        _set(meta, i, m)
+        if consts is not None:  # non-array arguments are kept: VJPs may need them
+            _set(consts, i, raw[i] if m is None else None)
     node.op = op
-    node.parents = tuple(parents)
-    node.parent_idx = tuple(pidx)
-    node.in_meta = tuple(meta)
-    node.out_meta = (_meta(outs[0]),) if len(outs) == 1 else tuple(
-        [_meta(o) for o in outs])
+    node.parents = parents
+    node.parent_idx = pidx
+    node.in_meta = meta
+    node.out_meta = tuple([_meta(o) for o in outs]) if multi else (_meta(outs),)
     node.kwargs = kwargs
     node.cls = cls
     node.multi = multi
     node.needs_grad = True
-    if op.save_inputs:
-        node.inputs = raw
-    else:  # non-array arguments are kept: VJPs may need them, and they are small
-        for i in range(n):
-            if meta[i] is not None:
-                meta[i] = None
-            else:
-                meta[i] = raw[i]
-        node.inputs = tuple(meta)
+    node.inputs = raw if consts is None else consts
     if op.save_output:
-        node.output = outs if multi else outs[0]
-        for a in wrapped:
-            versions.append((_version_of(a), a._version.value))
-    node.versions = tuple(versions) if versions else ()
+        node.output = outs
+    node.versions = _saved_versions(op, args, wrapped, multi) \
+        if op.save_inputs or op.save_output else ()
     if _anomaly_hook is not None:
         node.trace = _anomaly_hook()
+    if not multi:
+        a = <Array>wrapped
+        a._node = node
+        a._index = 0
+        return
     for i in range(len(wrapped)):
         a = <Array>wrapped[i]
         a._node = node
@@ -446,7 +481,10 @@ cdef object _fit(OpNode node, Py_ssize_t i, object g, bint graph):
 
 cdef _check_versions(OpNode node):
     cdef Version v
-    for v, value in node.versions:
+    cdef tuple vs = node.versions
+    cdef Py_ssize_t i
+    for i in range(0, len(vs), 2):
+        v, value = <Version>vs[i], vs[i + 1]
         if v.value != value:
             raise AutogradError(
                 f"backward: an array that '{node.op.name}' saved for the backward pass "
