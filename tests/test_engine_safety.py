@@ -53,6 +53,27 @@ def test_a_corrupt_output_index_is_an_error():
     assert x.grad.asnumpy().tolist() == [0.0, 0.0]
 
 
+def test_recording_on_a_corrupt_output_index_is_safe():
+    # Recording reads an input's shape from its producer's outputs at _index.
+    x, y = _recorded()
+    y._index = 5
+    with autograd.record():
+        z = y * 2
+    assert z._node.input_meta[0].shape == (2,)
+    with pytest.raises(AutogradError, match="output index 5 of a node with 1 output"):
+        z.backward()
+
+
+def test_input_meta_follows_the_data_not_its_producer():
+    # _data is writable from Python: the producer's output shape is not trusted.
+    x, y = _recorded()
+    y._data = np.zeros((3, 1))
+    with autograd.record():
+        z = y * 2
+    assert z._node.input_meta[0].shape == (3, 1)
+    assert z._node.input_meta[0].dtype == np.float64
+
+
 def test_threads_sharing_a_variable_get_sequential_gradients():
     # Regression: passes kept their scratch state on the shared variable's node, so
     # concurrent backward passes mixed up each other's gradients.
