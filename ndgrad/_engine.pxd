@@ -29,6 +29,15 @@ cdef class Op:
     cdef object vjp_for(self, Py_ssize_t i)
 
 
+cdef class Call:
+    cdef readonly Op op                # None: pass the slot's value through
+    cdef readonly tuple slots          # G, ANS or input positions: the op's arguments
+    cdef Py_ssize_t at[3]              # the same, for the engine
+    cdef Py_ssize_t n
+    cdef Call bound(self, Op owner)
+    cdef object run(self, object g, object ans, tuple ins, bint graph)
+
+
 cdef class Node:
     cdef tuple parents                 # per input: producing Node, or None (no gradient)
     cdef tuple parent_idx              # per input: which output of that Node

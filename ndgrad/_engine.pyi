@@ -1,7 +1,7 @@
 # Type stub for the compiled tape (ndgrad/_engine.pyx, ndgrad/_engine.pxd).
 # Only what Python code sees: cdef-only fields and functions are not part of it.
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, final
 
 import numpy as np
 
@@ -50,6 +50,19 @@ class Op:
         view: bool = False,
     ) -> None: ...
     def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
+
+G: int
+ANS: int
+SELF: Op
+
+@final
+class Call:
+    @property
+    def op(self) -> Op | None: ...
+    @property
+    def slots(self) -> tuple[int, ...]: ...
+    def __init__(self, op: Op | None, *slots: int) -> None: ...
+    def __call__(self, g: Any, ans: Any, *ins: Any, **kwargs: Any) -> Any: ...
 
 class Node:
     @property

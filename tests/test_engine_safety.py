@@ -172,3 +172,50 @@ def test_an_op_error_of_a_numpy_exception_class_is_renamed_not_replaced():
     x = nd.array(np.array([True, False]), dtype=bool)
     with pytest.raises(TypeError, match=r"^sign: .*ufunc 'sign' did not contain a loop"):
         nd.sign(x)
+
+
+# ---- Call: a VJP declared as one op on the backward pass's values ----
+
+def test_call_checks_its_slots_when_declared():
+    with pytest.raises(ValueError, match="4 slots"):
+        _engine.Call(_engine.SELF, _engine.G, 0, 1, 2)
+    with pytest.raises(ValueError, match="slot 'g' is not G, ANS or an input"):
+        _engine.Call(_engine.SELF, "g")
+    with pytest.raises(ValueError, match="None takes 1"):
+        _engine.Call(None, _engine.G, 0)
+
+
+def test_a_call_may_read_only_what_its_op_saves():
+    with pytest.raises(ValueError, match="twice: a Call VJP reads the output, which"):
+        _engine.Op("twice", lambda x: 2 * x, (_engine.Call(_engine.SELF, _engine.ANS),))
+    with pytest.raises(ValueError, match="twice: a Call VJP reads input 0, which"):
+        _engine.Op("twice", lambda x: 2 * x, (_engine.Call(_engine.SELF, 0),),
+                   save_inputs=False)
+
+
+def test_a_call_reading_a_missing_input_is_an_error_not_a_crash():
+    op = _engine.Op("first", lambda x: x.copy(), (_engine.Call(None, 3),))
+    x = nd.array([1.0])
+    x.attach_grad()
+    with autograd.record():
+        y = op(x)
+    with pytest.raises(ValueError, match=r"Call\(None, 3\): reads input 3 of an op given 1"):
+        y.backward()
+    assert x.grad.asnumpy().tolist() == [0.0]
+
+
+def test_a_call_is_the_function_it_declares():
+    # SELF is bound to the op; the same Call runs in plain and create_graph passes.
+    scale = _engine.Op("scale", np.multiply,
+                       (_engine.Call(_engine.SELF, _engine.G, 1),
+                        _engine.Call(_engine.SELF, _engine.G, 0)))
+    assert repr(scale.vjps[0]) == "Call(scale, G, 1)"
+    assert scale.vjps[0](np.array([2.0]), None, np.array([5.0]), np.array([3.0])) == 6.0
+    x = nd.array([5.0])
+    x.attach_grad()
+    with autograd.record():
+        y = scale(scale(x, x), 3.0)  # 3 x^2
+        (dx,) = autograd.grad([y], [x], create_graph=True)
+    assert dx.asnumpy().tolist() == [30.0]
+    dx.backward()
+    assert x.grad.asnumpy().tolist() == [6.0]

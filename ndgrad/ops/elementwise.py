@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from ndgrad import _kernels
+from ndgrad._engine import ANS, G, SELF, Call
 from ndgrad.ops.creation import zeros_like
 from ndgrad.ops.registry import GradTest, defop
 
@@ -30,14 +31,15 @@ def _binary(name, fwd, vjps, doc, *, domain=((-2.0, 2.0),), distinct=False,
 
 
 # The four operators run NumPy's ufuncs, with typed loops for small float arrays
-# (_kernels); their VJPs call the ops rather than NumPy's operators for the same reason.
-add = _binary("add", _kernels.add, (lambda g, ans, a, b: g, lambda g, ans, a, b: g),
+# (_kernels); their VJPs call the ops rather than NumPy's operators for the same reason,
+# as Calls (the engine calls the op with no Python frame) where they are one op.
+add = _binary("add", _kernels.add, (Call(None, G), Call(None, G)),
               "Elementwise sum with broadcasting.\n\n"
               "    >>> nd.add(nd.array([1, 2]), 1)\n"
               "    [2. 3.]", save_inputs=False,
               nd_names=("add", "broadcast_add", "broadcast_plus"))
 subtract = _binary("subtract", _kernels.subtract,
-                   (lambda g, ans, a, b: g, lambda g, ans, a, b: -g),
+                   (Call(None, G), lambda g, ans, a, b: -g),
                    "Elementwise difference with broadcasting.\n\n"
                    "    >>> nd.subtract(nd.array([5, 7]), nd.array([1, 2]))\n"
                    "    [4. 5.]\n"
@@ -46,15 +48,14 @@ subtract = _binary("subtract", _kernels.subtract,
                    "     [6. 5.]]", save_inputs=False,
                    nd_names=("subtract", "broadcast_sub", "broadcast_minus"))
 multiply = _binary("multiply", _kernels.multiply,
-                   (lambda g, ans, a, b: multiply(g, b),
-                    lambda g, ans, a, b: multiply(g, a)),
+                   (Call(SELF, G, 1), Call(SELF, G, 0)),
                    "Elementwise product with broadcasting.\n\n"
                    "    >>> nd.multiply(nd.array([[1, 2], [3, 4]]), nd.array([10, 100]))\n"
                    "    [[ 10. 200.]\n"
                    "     [ 30. 400.]]",
                    nd_names=("multiply", "broadcast_mul"))
 divide = _binary("divide", _kernels.divide,
-                 (lambda g, ans, a, b: divide(g, b),
+                 (Call(SELF, G, 1),
                   lambda g, ans, a, b: -g * a / (b * b)),
                  "Elementwise true division with broadcasting.\n\n"
                  "    >>> nd.divide(nd.array([1, 2]), 4)\n"
@@ -136,16 +137,16 @@ def _unary(name, fwd, vjp, doc, *, domain=(-2.0, 2.0), avoid=(),
 # Fused backward kernels (Cython), each an op with its own VJPs.
 tanh_grad = defop(
     "_tanh_grad", _kernels.tanh_grad,
-    (lambda g, ans, gy, t: tanh_grad(g, t), lambda g, ans, gy, t: -2 * g * gy * t),
+    (Call(SELF, G, 1), lambda g, ans, gy, t: -2 * g * gy * t),
     inputs=("g", "t"), doc="g * (1 - t**2): the backward of tanh given its output.",
     test=GradTest("broadcast", domain=((-2.0, 2.0), (-0.99, 0.99))))
 sigmoid_grad = defop(
     "_sigmoid_grad", _kernels.sigmoid_grad,
-    (lambda g, ans, gy, s: sigmoid_grad(g, s), lambda g, ans, gy, s: g * gy * (1 - 2 * s)),
+    (Call(SELF, G, 1), lambda g, ans, gy, s: g * gy * (1 - 2 * s)),
     inputs=("g", "s"), doc="g * s * (1 - s): the backward of sigmoid given its output.",
     test=GradTest("broadcast", domain=((-2.0, 2.0), (0.01, 0.99))))
 relu_grad = defop(
-    "_relu_grad", _kernels.relu_grad, (lambda g, ans, gy, x: relu_grad(g, x), None),
+    "_relu_grad", _kernels.relu_grad, (Call(SELF, G, 1), None),
     inputs=("g", "x"), doc="g where x > 0, else 0: the backward of relu.",
     test=GradTest("broadcast", avoid=(0.0,)))
 
@@ -169,7 +170,7 @@ def _exp(x):
     return np.exp(x, dtype=np.float64, out=np.empty_like(x), casting="same_kind")
 
 
-exp = _unary("exp", _exp, lambda g, ans, x: g * ans,
+exp = _unary("exp", _exp, Call(multiply, G, ANS),
              "Exponential, elementwise.\n\n    >>> nd.exp(nd.array([0, 1]))\n"
              "    [1.        2.7182817]", save_inputs=False, save_output=True)
 expm1 = _unary("expm1", np.expm1, lambda g, ans, x: g * (ans + 1),
@@ -195,7 +196,7 @@ sin = _unary("sin", np.sin, lambda g, ans, x: g * cos(x), "Sine, elementwise.\n\
              "    >>> nd.sin(nd.array([0, 0.5]))\n    [0.         0.47942555]")
 cos = _unary("cos", np.cos, lambda g, ans, x: -g * sin(x), "Cosine, elementwise.\n\n"
              "    >>> nd.cos(nd.array([0, 0.5]))\n    [1.         0.87758255]")
-tanh = _unary("tanh", np.tanh, lambda g, ans, x: tanh_grad(g, ans),
+tanh = _unary("tanh", np.tanh, Call(tanh_grad, G, ANS),
               "Hyperbolic tangent, elementwise.\n\n    >>> nd.tanh(nd.array([0, 1]))\n"
               "    [0.        0.7615942]", save_inputs=False, save_output=True)
 
@@ -209,10 +210,10 @@ def _sigmoid(x):
     return np.reciprocal(1 + np.exp(-x))
 
 
-sigmoid = _unary("sigmoid", _sigmoid, lambda g, ans, x: sigmoid_grad(g, ans),
+sigmoid = _unary("sigmoid", _sigmoid, Call(sigmoid_grad, G, ANS),
                  _sigmoid.__doc__, np_names=(), npx=("sigmoid",), save_inputs=False,
                  save_output=True)
-relu = _unary("relu", lambda x: np.maximum(x, 0), lambda g, ans, x: relu_grad(g, ans),
+relu = _unary("relu", lambda x: np.maximum(x, 0), Call(relu_grad, G, ANS),
               "max(x, 0), elementwise.\n\n    >>> nd.relu(nd.array([-1, 2]))\n"
               "    [0. 2.]", avoid=(0.0,), np_names=(), npx=("relu",),
               save_inputs=False,

@@ -62,6 +62,9 @@ def defop(name, forward, vjps=(), *, inputs=("data",), nd=(), doc=None, test=Non
     vjps  -- one function per input, ``vjp(g, ans, *inputs, **kwargs)`` giving the
              gradient with respect to that input (None where there is none). The
              engine sums results back to broadcast shapes and casts dtypes itself.
+             A VJP that is one op on g, ans and inputs is better declared as a
+             ``Call`` (``Call(multiply, G, 1)``): the engine then calls the op
+             directly, with no Python frame.
     nd_args -- for ops whose ``nd`` function takes MXNet's own arguments (axis
              codes, transpose flags...): a function with that signature returning
              the op's ``(args, kwargs)``.
