@@ -8,8 +8,8 @@ backward pass is itself recorded.
 """
 cimport cython
 cimport numpy as cnp
-from cpython.ref cimport Py_INCREF, Py_REFCNT
-from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
+from cpython.ref cimport PyObject, Py_DECREF, Py_INCREF, Py_REFCNT
+from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_New, PyTuple_SET_ITEM
 import threading
 
 import numpy as np
@@ -420,9 +420,22 @@ cdef inline Meta _input_meta(Array a, object data):
     return _meta(data)
 
 
+# Shared immutable tuples of n zeros and of n Nones, for the tape's common cases.
+cdef tuple _ZEROS = tuple([(0,) * n for n in range(5)])
+cdef tuple _NONES = tuple([(None,) * n for n in range(5)])
+
+
 cdef inline void _set(tuple t, Py_ssize_t i, object x):
     Py_INCREF(x)  # PyTuple_SET_ITEM steals a reference
     PyTuple_SET_ITEM(t, i, x)
+
+
+cdef inline void _set_new(tuple t, Py_ssize_t i, object x):
+    """_set into a slot that may already hold an item (dropped)."""
+    old = PyTuple_GET_ITEM(t, i)
+    if old != NULL:
+        Py_DECREF(<object>old)
+    _set(t, i, x)
 
 
 cdef tuple _saved_versions(Op op, tuple args, object wrapped, bint multi):
@@ -451,10 +464,14 @@ cdef _record(Op op, tuple args, tuple raw, dict kwargs, object outs, object wrap
     cdef Py_ssize_t n = len(args), i
     cdef OpNode node = OpNode.__new__(OpNode)
     # Built in place: these tuples are made for every recorded op.
-    cdef tuple parents = PyTuple_New(n), pidx = PyTuple_New(n), meta = PyTuple_New(n)
+    cdef tuple parents = PyTuple_New(n), meta = PyTuple_New(n)
+    # Most inputs are output 0 of their producer: those nodes share a tuple of zeros.
+    cdef bint few = n < len(_ZEROS), indexed = False
+    cdef tuple pidx = <tuple>_ZEROS[n] if few else PyTuple_New(n)
     cdef tuple consts = None if op.save_inputs else PyTuple_New(n)
     cdef Array a
     cdef object m
+    cdef Meta same = None  # an input's Meta that describes the output too
     for i in range(n):
         p, k, m = None, 0, None
         if isinstance(args[i], Array):
@@ -462,8 +479,15 @@ cdef _record(Op op, tuple args, tuple raw, dict kwargs, object outs, object wrap
             m = _input_meta(a, raw[i])
             if a._node is not None and a._node.needs_grad:
                 p, k = a._node, a._index
+                if k != 0 and few and not indexed:  # the shared zeros will not do
+                    pidx, indexed = PyTuple_New(n), True
+                    for j in range(n):
+                        _set(pidx, j, 0)
+            if same is None and not multi and _fits(<cnp.ndarray>outs, <Meta>m):
+                same = <Meta>m
         _set(parents, i, p)
-        _set(pidx, i, k)
+        if indexed or not few:
+            _set_new(pidx, i, k)
         _set(meta, i, m)
         if consts is not None:  # non-array arguments are kept: VJPs may need them
             _set(consts, i, raw[i] if m is None else None)
@@ -471,7 +495,10 @@ cdef _record(Op op, tuple args, tuple raw, dict kwargs, object outs, object wrap
     node.parents = parents
     node.parent_idx = pidx
     node.in_meta = meta
-    node.out_meta = tuple([_meta(o) for o in outs]) if multi else (_meta(outs),)
+    if multi:
+        node.out_meta = tuple([_meta(o) for o in outs])
+    else:
+        node.out_meta = (same if same is not None else _meta(outs),)
     node.kwargs = kwargs
     node.cls = cls
     node.multi = multi
@@ -745,7 +772,8 @@ cdef _release(OpNode node):
     node.inputs = None
     node.output = None
     node.kwargs = None
-    node.parents = (None,) * len(node.parents)
+    cdef Py_ssize_t n = len(node.parents)
+    node.parents = <tuple>_NONES[n] if n < len(_NONES) else (None,) * n
     node.released = True
 
 

@@ -219,3 +219,18 @@ def test_a_call_is_the_function_it_declares():
     assert dx.asnumpy().tolist() == [30.0]
     dx.backward()
     assert x.grad.asnumpy().tolist() == [6.0]
+
+
+def test_input_indices_name_each_inputs_output_of_its_producer():
+    # Nodes share a tuple of zeros until an input is a later output of its producer.
+    x = nd.array([1.0, 2.0, 3.0, 4.0])
+    x.attach_grad()
+    with autograd.record():
+        a, b = nd.split(x, num_outputs=2, axis=0)
+        y = a * b + b * a
+        z = b * a * 3
+    assert y._node.input_nodes[0].input_indices == (0, 1)
+    assert z._node.input_nodes[0].input_indices == (1, 0)
+    assert z._node.input_indices == (0, 0)
+    (y + z).backward()
+    assert x.grad.asnumpy().tolist() == [15.0, 20.0, 5.0, 10.0]
