@@ -229,8 +229,9 @@ def test_input_indices_name_each_inputs_output_of_its_producer():
         a, b = nd.split(x, num_outputs=2, axis=0)
         y = a * b + b * a
         z = b * a * 3
+        s = y + z
     assert y._node.input_nodes[0].input_indices == (0, 1)
     assert z._node.input_nodes[0].input_indices == (1, 0)
     assert z._node.input_indices == (0, 0)
-    (y + z).backward()
+    s.backward()
     assert x.grad.asnumpy().tolist() == [15.0, 20.0, 5.0, 10.0]
