@@ -85,12 +85,7 @@ cdef class Op:
         return self.vjps[i] if i < len(self.vjps) else None
 
     def __call__(self, *args, **kwargs):
-        # On raw NumPy values an op is its forward: this is what lets one VJP serve
-        # both plain backward (raw data) and create_graph backward (recorded arrays).
-        for a in args:
-            if isinstance(a, Array):
-                return apply(self, args, kwargs)
-        return self.forward(*args, **kwargs)
+        return _invoke(self, args, kwargs)
 
     def __repr__(self):
         return f"<ndgrad op {self.name}>"
@@ -147,7 +142,7 @@ cdef class Call:
             _set(args, k, g if s == _G else ans if s == _ANS else ins[s])
         if self.op is None:
             return args[0]
-        return self.op(*args) if graph else self.op.forward(*args)
+        return _invoke(self.op, args, _NO_KWARGS) if graph else self.op.forward(*args)
 
     def __call__(self, g, ans, *ins, **kwargs):
         return self.run(g, ans, ins, True)
@@ -263,6 +258,15 @@ cdef class Array:
         return apply(_neg, (self,), _NO_KWARGS)
 
 
+cdef object _invoke(Op op, tuple args, dict kwargs):
+    # On raw NumPy values an op is its forward: this is what lets one VJP serve
+    # both plain backward (raw data) and create_graph backward (recorded arrays).
+    for a in args:
+        if isinstance(a, Array):
+            return apply(op, args, kwargs)
+    return op.forward(*args, **kwargs) if kwargs else op.forward(*args)
+
+
 cdef inline Array _wrap(type cls, object data, Node node, Py_ssize_t index):
     cdef Array a = cls.__new__(cls)
     a._data = data
@@ -371,7 +375,7 @@ def namespace_function(Op op not None, str title, type cls, object adapter,
         elif kwargs and len(args) < len(inputs):
             args += tuple([kwargs.pop(n) for n in inputs[len(args):] if n in kwargs])
         if plain:
-            result = op(*args, **kwargs) if kwargs else op(*args)
+            result = _invoke(op, args, kwargs)
             if not (type(result) is cls and cnp.PyArray_Check((<Array>result)._data)
                     and cnp.PyArray_NDIM(<cnp.ndarray>(<Array>result)._data) >= min_ndim):
                 result = finish(result)
