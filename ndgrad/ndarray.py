@@ -4,6 +4,7 @@ The data and graph links live in the Cython base ``_engine.Array``; this class a
 MXNet's Python surface. Operators go straight to registry ops; named methods go through
 the ``nd`` functions so that both apply the same MXNet conventions (no 0-d results).
 """
+import math
 import numbers
 
 import numpy as np
@@ -382,11 +383,16 @@ class NDArray(ArrayBase):
     def reshape(self, *shape, **kwargs):
         """Reshape, with MXNet's special codes (0 -1 -2 -3 -4); ``reverse=True`` reads
         them right to left. ``x.reshape(2, 3)`` and ``x.reshape((2, 3))`` both work."""
-        from ndgrad import nd
         if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
             shape = shape[0]
         if "shape" in kwargs:
             shape = kwargs.pop("shape")
+        # A shape without codes that fits (and is not the 0-d ()) needs none of what
+        # nd.reshape adds: code resolution, its error messages, _finish.
+        if (not kwargs and shape and sh.plain_shape(shape)
+                and math.prod(shape) == self._data.size):
+            return sh.reshape(self, shape=shape)
+        from ndgrad import nd
         return nd.reshape(self, shape, **kwargs)
 
     def copyto(self, other):

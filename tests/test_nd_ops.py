@@ -258,6 +258,38 @@ def test_reshape_codes_match_mxnet():
         assert x.reshape(codes, **kwargs).shape == want, codes
 
 
+@pytest.mark.parametrize("args,kwargs", [
+    (((3, 2),), {}), ((3, 2), {}), ((), {"shape": (6,)}),    # plain: the method's own path
+    (([3, 2],), {}), ((np.int64(3), 2), {}), (((3.0, 2),), {}),  # converted by nd.reshape
+    (((0, -1),), {}), (((-1, 0),), {"reverse": True})])     # codes
+def test_reshape_method_is_nd_reshape(args, kwargs):
+    x = nd.arange(6).reshape((2, 3))
+    x.attach_grad()
+    with autograd.record():
+        y = x.reshape(*args, **kwargs)
+        want = nd.reshape(x, kwargs.get("shape", args[0] if len(args) == 1 else args),
+                          **{k: v for k, v in kwargs.items() if k != "shape"})
+        loss = y * nd.arange(6).reshape(y.shape)
+    assert type(y) is nd.NDArray and y.shape == want.shape
+    assert y._node.op is want._node.op and y._node.attrs == want._node.attrs
+    assert y.asnumpy().tolist() == want.asnumpy().tolist()
+    loss.backward()
+    assert x.grad.asnumpy().tolist() == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_reshape_method_errors_and_scalars_are_nd_reshape():
+    x = nd.arange(6)
+    for shape in [(4,), (4, 2), ()]:
+        with pytest.raises(ValueError, match=re.escape(
+                f"reshape: cannot reshape an array of shape (6,) to {shape}")):
+            x.reshape(shape)
+    one = nd.array([5.0]).reshape(())  # nd arrays are never 0-d
+    assert one.shape == (1,) and one.asnumpy().tolist() == [5]
+    out = nd.zeros((3, 2))
+    assert x.reshape((3, 2), out=out) is out
+    assert out.asnumpy().tolist() == [[0, 1], [2, 3], [4, 5]]
+
+
 def test_dtypes_match_mxnet():
     i32 = nd.array([1, 2], dtype="int32")
     assert i32.max().dtype == np.int32 and i32.prod().dtype == np.int32

@@ -25,7 +25,14 @@ def _reshape(data, shape):
         >>> nd.reshape(nd.ones((2, 3, 4)), shape=(-1, 0)).shape
         (8, 3)
     """
-    return np.reshape(data, shape)
+    # The method is what np.reshape calls, without its Python layers.
+    return data.reshape(shape) if type(data) is np.ndarray else np.reshape(data, shape)
+
+
+def plain_shape(shape):
+    """Whether ``shape`` is a tuple of positive ints: no MXNet codes, nothing to
+    convert (the common case)."""
+    return type(shape) is tuple and all([type(s) is int and s > 0 for s in shape])
 
 
 def mxnet_shape(src, shape, reverse=False):
@@ -35,9 +42,12 @@ def mxnet_shape(src, shape, reverse=False):
     -4 splits one into the next two values (one of which may be -1). With
     ``reverse`` the codes are matched from the right.
     """
-    shape = (int(shape),) if type(shape) is int or np.ndim(shape) == 0 else tuple(
-        [int(s) for s in shape])
-    if all([s > 0 for s in shape]):  # no codes: the common case, checked once
+    plain = plain_shape(shape)
+    if not plain:
+        shape = (int(shape),) if type(shape) is int or np.ndim(shape) == 0 else tuple(
+            [int(s) for s in shape])
+        plain = all([s > 0 for s in shape])
+    if plain:  # no codes: checked once
         if math.prod(shape) != math.prod(src):
             raise ValueError(f"reshape: cannot reshape an array of shape {tuple(src)} "
                              f"to {shape}")
