@@ -290,6 +290,28 @@ def test_reshape_method_errors_and_scalars_are_nd_reshape():
     assert out.asnumpy().tolist() == [[0, 1], [2, 3], [4, 5]]
 
 
+def test_take_clips_as_the_gradient_does():
+    # The forward lets NumPy clip; the VJP clips with _lanes: they must agree.
+    from ndgrad.ops.indexing import _lanes
+    x = nd.arange(6).reshape((3, 2))
+    x.attach_grad()
+    idx = np.array([-5, 0, 2, 7, 1.9, -0.5])
+    with autograd.record():
+        y = nd.take(x, nd.array(idx))
+    y.backward()
+    lanes = _lanes("take", idx, (3, 2), 0, "clip")
+    assert lanes.tolist() == [0, 0, 2, 2, 1, 0]
+    assert y.asnumpy().tolist() == x.asnumpy()[lanes].tolist()
+    assert x.grad.asnumpy().tolist() == [[3, 3], [1, 1], [2, 2]]
+    ints = np.array([-1, 5])
+    assert nd.take(x, ints).asnumpy().tolist() == [[0, 1], [4, 5]]
+    assert ints.tolist() == [-1, 5]  # indices are never written
+    with pytest.raises(IndexError, match=re.escape(
+            "take: cannot do a non-empty take from an empty axes. (input shapes (0, 2), "
+            "(1,))")):
+        nd.take(nd.zeros((0, 2)), nd.array([1]))
+
+
 def test_dtypes_match_mxnet():
     i32 = nd.array([1, 2], dtype="int32")
     assert i32.max().dtype == np.int32 and i32.prod().dtype == np.int32
