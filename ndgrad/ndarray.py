@@ -32,6 +32,8 @@ _engine.install_arithmetic(ew.add, ew.subtract, ew.multiply, ew.divide, ew.power
 
 def index_key(key):
     """Turn an index that may hold arrays or lists into one NumPy understands."""
+    if type(key) is slice or type(key) is int:  # the common cases: nothing to turn
+        return key
     if isinstance(key, tuple):
         return tuple(index_key(k) for k in key)
     if isinstance(key, _engine.Array):

@@ -513,6 +513,27 @@ def test_setitem_shape_errors_match_mxnet_and_change_nothing():
     assert z.asnumpy().tolist() == [[0., 5, 2], [3, 6, 5]]
 
 
+def test_setitem_of_the_whole_array():
+    # x[:] = value of x's own shape skips fitting the value; every other value is fitted.
+    z = _x()
+    z[:] = np.arange(6.0).reshape((3, 2)).T * 2  # float64, non-contiguous: cast, copied
+    assert z.asnumpy().tolist() == [[0., 4, 8], [2, 6, 10]] and z.dtype == np.float32
+    z[:] = nd.array([[1, 2, 3]]) - 1  # broadcast
+    assert z.asnumpy().tolist() == [[0., 1, 2], [0, 1, 2]]
+    z[:] = nd.ones((1, 2, 3)) * 7  # a leading length-1 axis is dropped
+    assert z.asnumpy().tolist() == [[7.] * 3] * 2
+    with pytest.raises(ValueError, match=r"^setitem: a value of shape \(3, 2\) does "
+                                         r"not broadcast to the slot's shape \(2, 3\)"):
+        z[:] = nd.ones((3, 2))
+    x = nd.ones((2, 3))
+    x.attach_grad()
+    with autograd.record():
+        y = x * z
+    z[:] = nd.zeros((2, 3))  # a write the backward of y must see
+    with pytest.raises(AutogradError, match="modified in place"):
+        y.backward()
+
+
 SETITEM_ERRORS = [
     # key, value, error, what the message says after "setitem: "
     (4, 1.0, IndexError, r"index 4 is out of bounds for axis 0 with size 2"),
