@@ -9,7 +9,7 @@ import numbers
 
 import numpy as np
 
-from ndgrad import _engine, _interop, context
+from ndgrad import _engine, _interop, autograd, context
 from ndgrad._state import flags
 from ndgrad.ops import elementwise as ew
 from ndgrad.ops import shape as sh
@@ -134,7 +134,6 @@ class ArrayBase(_engine.Array):
     def retain_grad(self):
         """Keep the gradient backward computes for this intermediate array in
         ``.grad`` (see autograd.retain_grad); it stays linked to its inputs."""
-        from ndgrad import autograd
         autograd.retain_grad(self)
 
     @property
@@ -147,8 +146,7 @@ class ArrayBase(_engine.Array):
 
         A non-scalar array is summed first (``out_grad`` defaults to ones).
         """
-        from ndgrad import autograd
-        autograd.backward([self], [out_grad], retain_graph=retain_graph,
+        autograd.backward(self, [out_grad], retain_graph=retain_graph,
                           train_mode=train_mode)
 
     def detach(self):

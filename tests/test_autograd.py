@@ -292,6 +292,32 @@ def test_grad_needs_heads_and_variables(heads, variables, what):
         autograd.grad(heads, [arrays[v] for v in variables])
 
 
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_missing_head_gradient_is_ones_of_the_head(dtype, create_graph):
+    x = nd.array([[1.0, 2.0], [3.0, 4.0]], dtype=dtype)
+    x.attach_grad()
+    with autograd.record():
+        y = x * x
+    got = autograd.grad(y, x, retain_graph=True, create_graph=create_graph)
+    want = autograd.grad(y, x, head_grads=nd.ones((2, 2), dtype="int32"))
+    assert got.dtype == want.dtype == np.dtype(dtype)
+    assert _vals(got) == _vals(want) == [[2, 4], [6, 8]]
+    assert (got._node is not None) == create_graph
+
+
+@pytest.mark.parametrize("head_grad", [None, nd.ones((2,), dtype="complex64")])
+def test_complex_head_gradients_are_refused(head_grad):
+    x = nd.array([1 + 2j, 3], dtype="complex64")
+    x.attach_grad()
+    with autograd.record():
+        y = x * 2
+    with pytest.raises(TypeError, match=r"^backward: head gradient 0 has dtype "
+                                        r"complex64; it must be real numbers"):
+        y.backward(head_grad)
+    assert _vals(x.grad) == [0, 0]
+
+
 def test_mark_variables_uses_the_given_buffer():
     x = nd.array([1.0, 2.0])
     buf = nd.zeros((2,))
