@@ -353,6 +353,8 @@ class NDArray(ArrayBase):
     def _finish(cls, result):
         # MXNet's nd arrays are never 0-d: scalar results have shape (1,). Several
         # outputs (split, topk 'both') come as a list, as in MXNet.
+        if type(result) is np.ndarray and result.ndim:  # a creator's: only to wrap
+            return cls._wrap(result)
         if isinstance(result, tuple):
             return [cls._finish(r) for r in result]
         if not isinstance(result, _engine.Array):
