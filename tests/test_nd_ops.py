@@ -525,6 +525,8 @@ def test_setitem_of_the_whole_array():
     with pytest.raises(ValueError, match=r"^setitem: a value of shape \(3, 2\) does "
                                          r"not broadcast to the slot's shape \(2, 3\)"):
         z[:] = nd.ones((3, 2))
+    with pytest.raises(TypeError, match=r"^setitem: only integer scalar arrays"):
+        z[np.array([0, 1]):] = nd.ones((2, 3))  # a slice, but not the whole array
     x = nd.ones((2, 3))
     x.attach_grad()
     with autograd.record():

@@ -228,15 +228,13 @@ def _setitem_context(out, value=None):
     return f"(x[key] = value with x of shape {out.shape}{of_value})"
 
 
-_ALL = slice(None)
-
-
 def assign(out, index, value):
     """``out[index] = value`` (broadcast). As in MXNet, the value may have extra
     leading axes of length one: ``Y[i, j] = x.sum()``, where the sum has shape (1,),
     or a (1, 3) row into a (3,) slot; a (2, 1) value into a (2,) slot is an error.
     Errors name setitem and the shapes, and write nothing."""
-    if (type(index) is slice and index == _ALL and type(value) is np.ndarray
+    if (type(index) is slice and index.start is None and index.stop is None
+            and index.step is None and type(value) is np.ndarray
             and value.shape == out.shape):
         slot = out.shape  # x[:] = y of x's shape (a parameter update): nothing to fit
     else:
