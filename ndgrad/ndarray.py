@@ -391,7 +391,7 @@ class NDArray(ArrayBase):
             shape = kwargs.pop("shape")
         # A shape without codes that fits (and is not the 0-d ()) needs none of what
         # nd.reshape adds: code resolution, its error messages, _finish.
-        if (not kwargs and shape and sh.plain_shape(shape)
+        if (not kwargs and sh.plain_shape(shape) and shape
                 and math.prod(shape) == self._data.size):
             return sh.reshape(self, shape=shape)
         from ndgrad import nd

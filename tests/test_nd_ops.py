@@ -261,6 +261,7 @@ def test_reshape_codes_match_mxnet():
 @pytest.mark.parametrize("args,kwargs", [
     (((3, 2),), {}), ((3, 2), {}), ((), {"shape": (6,)}),    # plain: the method's own path
     (([3, 2],), {}), ((np.int64(3), 2), {}), (((3.0, 2),), {}),  # converted by nd.reshape
+    ((np.array([3, 2]),), {}), ((nd.array([3, 2]),), {}),
     (((0, -1),), {}), (((-1, 0),), {"reverse": True})])     # codes
 def test_reshape_method_is_nd_reshape(args, kwargs):
     x = nd.arange(6).reshape((2, 3))
