@@ -330,10 +330,16 @@ cpdef object apply(Op op, tuple args, dict kwargs):
 
 cdef _share_version(Array out, tuple args, tuple raw):
     # A view shares its base's version counter, so writes through either are seen.
+    # NumPy points a view at the array it was made from, or at that array's own base:
+    # a non-empty output of a view op with one of those as base overlaps its input,
+    # which np.may_share_memory (several times slower) would only confirm.
     cdef Py_ssize_t i
+    cdef object data = out._data, base
     for i in range(len(args)):
         if isinstance(args[i], Array):
-            if np.may_share_memory(out._data, raw[i]):
+            base = data.base
+            if ((base is not None and (base is raw[i] or base is raw[i].base)
+                 and data.size) or np.may_share_memory(data, raw[i])):
                 out._version = _version_of(<Array>args[i])
             return
 

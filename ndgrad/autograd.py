@@ -118,26 +118,39 @@ def _head_grads(heads, head_grads, graph):
                          "gradients")
     out = []
     for k, (h, g) in enumerate(zip(heads, head_grads)):
-        if g is None:
-            g = np.ones(h._data.shape, h._data.dtype)  # ones_like is a slow wrapper
-        elif isinstance(g, _engine.Array):
-            if not graph:
-                g = g._data
+        if g is None:  # ones: the head's shape and dtype, so only the kind to check
+            _check_kind(k, h._data.dtype)
+            g = np.empty(h._data.shape, h._data.dtype)
+            g.fill(1)  # np.ones in half the time
         else:
-            g = np.asarray(g)
-        if np.dtype(g.dtype).kind not in "biuf":
-            raise TypeError(f"backward: head gradient {k} has dtype {g.dtype}; it must "
-                            "be real numbers (it is cast to the head's dtype)")
-        if g.shape != h._data.shape:
-            raise ValueError(f"backward: head gradient {k} has shape {g.shape}, but its "
-                             f"head has shape {h._data.shape}; they must be equal")
-        if g.dtype != h._data.dtype:
-            g = g.astype(h._data.dtype) if isinstance(g, np.ndarray) else \
-                _engine_cast(g, h._data.dtype)
+            g = _given_head_grad(k, h, g, graph)
         if graph and not isinstance(g, _engine.Array):
             g = type(h)._wrap(g)
         out.append(g)
     return out
+
+
+def _given_head_grad(k, h, g, graph):
+    """Head gradient ``g`` of head ``h`` checked and cast to the head's dtype."""
+    if isinstance(g, _engine.Array):
+        if not graph:
+            g = g._data
+    else:
+        g = np.asarray(g)
+    _check_kind(k, g.dtype)
+    if g.shape != h._data.shape:
+        raise ValueError(f"backward: head gradient {k} has shape {g.shape}, but its "
+                         f"head has shape {h._data.shape}; they must be equal")
+    if g.dtype != h._data.dtype:
+        g = g.astype(h._data.dtype) if isinstance(g, np.ndarray) else \
+            _engine_cast(g, h._data.dtype)
+    return g
+
+
+def _check_kind(k, dtype):
+    if np.dtype(dtype).kind not in "biuf":
+        raise TypeError(f"backward: head gradient {k} has dtype {dtype}; it must be "
+                        "real numbers (it is cast to the head's dtype)")
 
 
 def _engine_cast(g, dtype):

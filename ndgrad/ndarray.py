@@ -4,11 +4,12 @@ The data and graph links live in the Cython base ``_engine.Array``; this class a
 MXNet's Python surface. Operators go straight to registry ops; named methods go through
 the ``nd`` functions so that both apply the same MXNet conventions (no 0-d results).
 """
+import math
 import numbers
 
 import numpy as np
 
-from ndgrad import _engine, _interop, context
+from ndgrad import _engine, _interop, autograd, context
 from ndgrad._state import flags
 from ndgrad.ops import elementwise as ew
 from ndgrad.ops import shape as sh
@@ -31,6 +32,8 @@ _engine.install_arithmetic(ew.add, ew.subtract, ew.multiply, ew.divide, ew.power
 
 def index_key(key):
     """Turn an index that may hold arrays or lists into one NumPy understands."""
+    if type(key) is slice or type(key) is int:  # the common cases: nothing to turn
+        return key
     if isinstance(key, tuple):
         return tuple(index_key(k) for k in key)
     if isinstance(key, _engine.Array):
@@ -131,7 +134,6 @@ class ArrayBase(_engine.Array):
     def retain_grad(self):
         """Keep the gradient backward computes for this intermediate array in
         ``.grad`` (see autograd.retain_grad); it stays linked to its inputs."""
-        from ndgrad import autograd
         autograd.retain_grad(self)
 
     @property
@@ -144,8 +146,7 @@ class ArrayBase(_engine.Array):
 
         A non-scalar array is summed first (``out_grad`` defaults to ones).
         """
-        from ndgrad import autograd
-        autograd.backward([self], [out_grad], retain_graph=retain_graph,
+        autograd.backward(self, [out_grad], retain_graph=retain_graph,
                           train_mode=train_mode)
 
     def detach(self):
@@ -352,6 +353,8 @@ class NDArray(ArrayBase):
     def _finish(cls, result):
         # MXNet's nd arrays are never 0-d: scalar results have shape (1,). Several
         # outputs (split, topk 'both') come as a list, as in MXNet.
+        if type(result) is np.ndarray and result.ndim:  # a creator's: only to wrap
+            return cls._wrap(result)
         if isinstance(result, tuple):
             return [cls._finish(r) for r in result]
         if not isinstance(result, _engine.Array):
@@ -382,11 +385,16 @@ class NDArray(ArrayBase):
     def reshape(self, *shape, **kwargs):
         """Reshape, with MXNet's special codes (0 -1 -2 -3 -4); ``reverse=True`` reads
         them right to left. ``x.reshape(2, 3)`` and ``x.reshape((2, 3))`` both work."""
-        from ndgrad import nd
         if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
             shape = shape[0]
         if "shape" in kwargs:
             shape = kwargs.pop("shape")
+        # A shape without codes that fits (and is not the 0-d ()) needs none of what
+        # nd.reshape adds: code resolution, its error messages, _finish.
+        if (not kwargs and sh.plain_shape(shape) and shape
+                and math.prod(shape) == self._data.size):
+            return sh.reshape(self, shape=shape)
+        from ndgrad import nd
         return nd.reshape(self, shape, **kwargs)
 
     def copyto(self, other):

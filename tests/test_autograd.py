@@ -292,6 +292,32 @@ def test_grad_needs_heads_and_variables(heads, variables, what):
         autograd.grad(heads, [arrays[v] for v in variables])
 
 
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_missing_head_gradient_is_ones_of_the_head(dtype, create_graph):
+    x = nd.array([[1.0, 2.0], [3.0, 4.0]], dtype=dtype)
+    x.attach_grad()
+    with autograd.record():
+        y = x * x
+    got = autograd.grad(y, x, retain_graph=True, create_graph=create_graph)
+    want = autograd.grad(y, x, head_grads=nd.ones((2, 2), dtype="int32"))
+    assert got.dtype == want.dtype == np.dtype(dtype)
+    assert _vals(got) == _vals(want) == [[2, 4], [6, 8]]
+    assert (got._node is not None) == create_graph
+
+
+@pytest.mark.parametrize("head_grad", [None, nd.ones((2,), dtype="complex64")])
+def test_complex_head_gradients_are_refused(head_grad):
+    x = nd.array([1 + 2j, 3], dtype="complex64")
+    x.attach_grad()
+    with autograd.record():
+        y = x * 2
+    with pytest.raises(TypeError, match=r"^backward: head gradient 0 has dtype "
+                                        r"complex64; it must be real numbers"):
+        y.backward(head_grad)
+    assert _vals(x.grad) == [0, 0]
+
+
 def test_mark_variables_uses_the_given_buffer():
     x = nd.array([1.0, 2.0])
     buf = nd.zeros((2,))
@@ -324,6 +350,39 @@ def test_in_place_write_through_a_view_is_detected():
     w.reshape(2)[0] = 9  # reshape shares memory and so the version counter
     with pytest.raises(AutogradError, match="modified in place"):
         y.backward()
+
+
+@pytest.mark.parametrize("view", [
+    lambda w: w.reshape(4),                 # a view of w's own data
+    lambda w: w[1:].reshape(2),             # a view of a view: NumPy's base is w's base
+    lambda w: w.T.T,                        # ditto, through two ops
+    lambda w: nd.expand_dims(w, 0)[0]])
+def test_in_place_write_through_any_view_is_detected(view):
+    x = nd.ones((2, 2))
+    x.attach_grad()
+    w = nd.array([[1.0, 2.0], [3.0, 4.0]])
+    with autograd.record():
+        y = x * w
+    view(w)[-1] = 9
+    with pytest.raises(AutogradError, match="modified in place"):
+        y.backward()
+
+
+@pytest.mark.parametrize("other", [
+    lambda w: w.T.reshape(4),               # reshape of a transpose: a copy
+    lambda w: w[nd.array([0, 1])],          # advanced indexing: a copy
+    lambda w: w[2:]])                       # empty: shares no memory
+def test_write_to_a_copy_of_a_saved_array_is_not_an_in_place_write(other):
+    x = nd.ones((2, 2))
+    x.attach_grad()
+    w = nd.array([[1.0, 2.0], [3.0, 4.0]])
+    with autograd.record():
+        y = x * w
+    o = other(w)
+    o[:] = 9
+    w2 = w.reshape(4)  # a view made after recording: writing it would be detected
+    y.backward()
+    assert _vals(x.grad) == [[1, 2], [3, 4]] and w2._version is w._version
 
 
 def test_parameter_update_outside_record_is_free():

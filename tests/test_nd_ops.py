@@ -258,6 +258,61 @@ def test_reshape_codes_match_mxnet():
         assert x.reshape(codes, **kwargs).shape == want, codes
 
 
+@pytest.mark.parametrize("args,kwargs", [
+    (((3, 2),), {}), ((3, 2), {}), ((), {"shape": (6,)}),    # plain: the method's own path
+    (([3, 2],), {}), ((np.int64(3), 2), {}), (((3.0, 2),), {}),  # converted by nd.reshape
+    ((np.array([3, 2]),), {}), ((nd.array([3, 2]),), {}),
+    (((0, -1),), {}), (((-1, 0),), {"reverse": True})])     # codes
+def test_reshape_method_is_nd_reshape(args, kwargs):
+    x = nd.arange(6).reshape((2, 3))
+    x.attach_grad()
+    with autograd.record():
+        y = x.reshape(*args, **kwargs)
+        want = nd.reshape(x, kwargs.get("shape", args[0] if len(args) == 1 else args),
+                          **{k: v for k, v in kwargs.items() if k != "shape"})
+        loss = y * nd.arange(6).reshape(y.shape)
+    assert type(y) is nd.NDArray and y.shape == want.shape
+    assert y._node.op is want._node.op and y._node.attrs == want._node.attrs
+    assert y.asnumpy().tolist() == want.asnumpy().tolist()
+    loss.backward()
+    assert x.grad.asnumpy().tolist() == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_reshape_method_errors_and_scalars_are_nd_reshape():
+    x = nd.arange(6)
+    for shape in [(4,), (4, 2), ()]:
+        with pytest.raises(ValueError, match=re.escape(
+                f"reshape: cannot reshape an array of shape (6,) to {shape}")):
+            x.reshape(shape)
+    one = nd.array([5.0]).reshape(())  # nd arrays are never 0-d
+    assert one.shape == (1,) and one.asnumpy().tolist() == [5]
+    out = nd.zeros((3, 2))
+    assert x.reshape((3, 2), out=out) is out
+    assert out.asnumpy().tolist() == [[0, 1], [2, 3], [4, 5]]
+
+
+def test_take_clips_as_the_gradient_does():
+    # The forward lets NumPy clip; the VJP clips with _lanes: they must agree.
+    from ndgrad.ops.indexing import _lanes
+    x = nd.arange(6).reshape((3, 2))
+    x.attach_grad()
+    idx = np.array([-5, 0, 2, 7, 1.9, -0.5])
+    with autograd.record():
+        y = nd.take(x, nd.array(idx))
+    y.backward()
+    lanes = _lanes("take", idx, (3, 2), 0, "clip")
+    assert lanes.tolist() == [0, 0, 2, 2, 1, 0]
+    assert y.asnumpy().tolist() == x.asnumpy()[lanes].tolist()
+    assert x.grad.asnumpy().tolist() == [[3, 3], [1, 1], [2, 2]]
+    ints = np.array([-1, 5])
+    assert nd.take(x, ints).asnumpy().tolist() == [[0, 1], [4, 5]]
+    assert ints.tolist() == [-1, 5]  # indices are never written
+    with pytest.raises(IndexError, match=re.escape(
+            "take: cannot do a non-empty take from an empty axes. (input shapes (0, 2), "
+            "(1,))")):
+        nd.take(nd.zeros((0, 2)), nd.array([1]))
+
+
 def test_dtypes_match_mxnet():
     i32 = nd.array([1, 2], dtype="int32")
     assert i32.max().dtype == np.int32 and i32.prod().dtype == np.int32
@@ -457,6 +512,29 @@ def test_setitem_shape_errors_match_mxnet_and_change_nothing():
     assert z.asnumpy().tolist() == [[0., 1, 2], [3, 4, 5]]
     z[:, 1] = nd.array([[5, 6]])  # leading length-1 axes are dropped, as in MXNet
     assert z.asnumpy().tolist() == [[0., 5, 2], [3, 6, 5]]
+
+
+def test_setitem_of_the_whole_array():
+    # x[:] = value of x's own shape skips fitting the value; every other value is fitted.
+    z = _x()
+    z[:] = np.arange(6.0).reshape((3, 2)).T * 2  # float64, non-contiguous: cast, copied
+    assert z.asnumpy().tolist() == [[0., 4, 8], [2, 6, 10]] and z.dtype == np.float32
+    z[:] = nd.array([[1, 2, 3]]) - 1  # broadcast
+    assert z.asnumpy().tolist() == [[0., 1, 2], [0, 1, 2]]
+    z[:] = nd.ones((1, 2, 3)) * 7  # a leading length-1 axis is dropped
+    assert z.asnumpy().tolist() == [[7.] * 3] * 2
+    with pytest.raises(ValueError, match=r"^setitem: a value of shape \(3, 2\) does "
+                                         r"not broadcast to the slot's shape \(2, 3\)"):
+        z[:] = nd.ones((3, 2))
+    with pytest.raises(TypeError, match=r"^setitem: only integer scalar arrays"):
+        z[np.array([0, 1]):] = nd.ones((2, 3))  # a slice, but not the whole array
+    x = nd.ones((2, 3))
+    x.attach_grad()
+    with autograd.record():
+        y = x * z
+    z[:] = nd.zeros((2, 3))  # a write the backward of y must see
+    with pytest.raises(AutogradError, match="modified in place"):
+        y.backward()
 
 
 SETITEM_ERRORS = [

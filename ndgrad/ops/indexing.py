@@ -107,6 +107,8 @@ def _take(a, indices, axis=0, mode="clip"):
          [1. 2.]]
     """
     ax = normalize_axis("take", axis, a.shape)
+    if mode == "clip":  # NumPy's own clip mode is _lanes', without its copy and passes
+        return a.take(_indices(indices).astype(np.int64, copy=False), axis=ax, mode="clip")
     return np.take(a, _lanes("take", indices, a.shape, ax, mode), axis=ax)
 
 

@@ -25,7 +25,14 @@ def _reshape(data, shape):
         >>> nd.reshape(nd.ones((2, 3, 4)), shape=(-1, 0)).shape
         (8, 3)
     """
-    return np.reshape(data, shape)
+    # The method is what np.reshape calls, without its Python layers.
+    return data.reshape(shape) if type(data) is np.ndarray else np.reshape(data, shape)
+
+
+def plain_shape(shape):
+    """Whether ``shape`` is a tuple of positive ints: no MXNet codes, nothing to
+    convert (the common case)."""
+    return type(shape) is tuple and all([type(s) is int and s > 0 for s in shape])
 
 
 def mxnet_shape(src, shape, reverse=False):
@@ -35,9 +42,12 @@ def mxnet_shape(src, shape, reverse=False):
     -4 splits one into the next two values (one of which may be -1). With
     ``reverse`` the codes are matched from the right.
     """
-    shape = (int(shape),) if type(shape) is int or np.ndim(shape) == 0 else tuple(
-        [int(s) for s in shape])
-    if all([s > 0 for s in shape]):  # no codes: the common case, checked once
+    plain = plain_shape(shape)
+    if not plain:
+        shape = (int(shape),) if type(shape) is int or np.ndim(shape) == 0 else tuple(
+            [int(s) for s in shape])
+        plain = all([s > 0 for s in shape])
+    if plain:  # no codes: checked once
         if math.prod(shape) != math.prod(src):
             raise ValueError(f"reshape: cannot reshape an array of shape {tuple(src)} "
                              f"to {shape}")
@@ -223,13 +233,18 @@ def assign(out, index, value):
     leading axes of length one: ``Y[i, j] = x.sum()``, where the sum has shape (1,),
     or a (1, 3) row into a (3,) slot; a (2, 1) value into a (2,) slot is an error.
     Errors name setitem and the shapes, and write nothing."""
-    try:
-        slot = np.shape(out[index])
-    except (IndexError, TypeError) as e:
-        raise type(e)(f"setitem: {e} {_setitem_context(out, value)}") from None
-    extra = np.ndim(value) - len(slot)
-    if extra > 0 and all(d == 1 for d in np.shape(value)[:extra]):
-        value = np.reshape(value, np.shape(value)[extra:])
+    if (type(index) is slice and index.start is None and index.stop is None
+            and index.step is None and type(value) is np.ndarray
+            and value.shape == out.shape):
+        slot = out.shape  # x[:] = y of x's shape (a parameter update): nothing to fit
+    else:
+        try:
+            slot = np.shape(out[index])
+        except (IndexError, TypeError) as e:
+            raise type(e)(f"setitem: {e} {_setitem_context(out, value)}") from None
+        extra = np.ndim(value) - len(slot)
+        if extra > 0 and all(d == 1 for d in np.shape(value)[:extra]):
+            value = np.reshape(value, np.shape(value)[extra:])
     try:
         out[index] = value
     except ValueError:
