@@ -352,17 +352,23 @@ def test_in_place_write_through_a_view_is_detected():
         y.backward()
 
 
+def _product_saving_w():
+    """x * w recorded with x a variable: the product saves w for its backward."""
+    x = nd.ones((2, 2))
+    x.attach_grad()
+    w = nd.array([[1.0, 2.0], [3.0, 4.0]])
+    with autograd.record():
+        y = x * w
+    return x, w, y
+
+
 @pytest.mark.parametrize("view", [
     lambda w: w.reshape(4),                 # a view of w's own data
     lambda w: w[1:].reshape(2),             # a view of a view: NumPy's base is w's base
     lambda w: w.T.T,                        # ditto, through two ops
     lambda w: nd.expand_dims(w, 0)[0]])
 def test_in_place_write_through_any_view_is_detected(view):
-    x = nd.ones((2, 2))
-    x.attach_grad()
-    w = nd.array([[1.0, 2.0], [3.0, 4.0]])
-    with autograd.record():
-        y = x * w
+    x, w, y = _product_saving_w()
     view(w)[-1] = 9
     with pytest.raises(AutogradError, match="modified in place"):
         y.backward()
@@ -373,11 +379,7 @@ def test_in_place_write_through_any_view_is_detected(view):
     lambda w: w[nd.array([0, 1])],          # advanced indexing: a copy
     lambda w: w[2:]])                       # empty: shares no memory
 def test_write_to_a_copy_of_a_saved_array_is_not_an_in_place_write(other):
-    x = nd.ones((2, 2))
-    x.attach_grad()
-    w = nd.array([[1.0, 2.0], [3.0, 4.0]])
-    with autograd.record():
-        y = x * w
+    x, w, y = _product_saving_w()
     o = other(w)
     o[:] = 9
     w2 = w.reshape(4)  # a view made after recording: writing it would be detected
