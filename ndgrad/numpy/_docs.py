@@ -92,8 +92,8 @@ array([-1.,  2.])""",
 >>> np.exp(np.array([0, 1]))
 array([1.       , 2.7182817])""",
     "expm1": """\
->>> np.expm1(np.array([0, 1]))
-array([0.       , 1.7182819])""",
+>>> np.expm1(np.array([0, 1e-10]))
+array([0.e+00, 1.e-10])""",
     "log": """\
 >>> np.log(np.array([1, 100]))
 array([0.       , 4.6051702])""",

@@ -174,8 +174,9 @@ exp = _unary("exp", _exp, Call(multiply, G, ANS),
              "Exponential, elementwise.\n\n    >>> nd.exp(nd.array([0, 1]))\n"
              "    [1.        2.7182817]", save_inputs=False, save_output=True)
 expm1 = _unary("expm1", np.expm1, lambda g, ans, x: g * (ans + 1),
-               "exp(x) - 1, accurate near 0.\n\n    >>> nd.expm1(nd.array([0, 1]))\n"
-               "    [0.        1.7182819]", save_inputs=False, save_output=True)
+               "exp(x) - 1, accurate near 0 (where exp(x) - 1 rounds to 0).\n\n"
+               "    >>> nd.expm1(nd.array([0, 1e-10]))\n"
+               "    [0.e+00 1.e-10]", save_inputs=False, save_output=True)
 log = _unary("log", np.log, lambda g, ans, x: g / x, "Natural logarithm, elementwise."
              "\n\n    >>> nd.log(nd.array([1, 100]))\n    [0.        4.6051702]",
              domain=(0.1, 3.0))
