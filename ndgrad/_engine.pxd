@@ -19,6 +19,8 @@ cdef class Meta:
 cdef class Op:
     cdef readonly str name
     cdef readonly object forward       # raw NumPy arrays and scalars -> array or tuple
+    cdef readonly object vjp_forward   # forward as Calls run it in a plain backward:
+                                       # may return read-only views of its arguments
     cdef readonly tuple vjps           # per input: f(g, ans, *inputs, **kw) or None
     cdef readonly bint variadic        # one vjp for all inputs: f(g, ans, *inputs,
                                        # argnums=(i, ...), **kw) -> their gradients

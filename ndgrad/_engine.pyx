@@ -68,9 +68,10 @@ cdef inline Meta _meta(object data):
 cdef class Op:
     def __init__(self, str name, forward, vjps=(), *, bint variadic=False,
                  bint differentiable=True, bint save_inputs=True,
-                 bint save_output=False, bint view=False):
+                 bint save_output=False, bint view=False, vjp_forward=None):
         self.name = name
         self.forward = forward
+        self.vjp_forward = forward if vjp_forward is None else vjp_forward
         self.variadic = variadic
         self.differentiable = differentiable
         self.save_inputs = save_inputs
@@ -108,7 +109,8 @@ cdef class Call:
     b: multiply(g, b)``. The engine calls the op itself, with no Python frame between,
     which is most of a cheap VJP's cost. ``op`` None: the value in the one slot (``Call(
     None, G)`` passes the gradient through, as add's VJPs do); ``op`` SELF: the op the
-    Call is a VJP of (multiply's own VJPs multiply). The op gets no keyword arguments.
+    Call is a VJP of (multiply's own VJPs multiply). The op gets no keyword arguments;
+    in a plain backward pass it runs as its ``vjp_forward``.
     """
     def __init__(self, Op op, *slots):
         if not 1 <= len(slots) <= 3 or (op is None and len(slots) != 1):
@@ -142,7 +144,7 @@ cdef class Call:
             _set(args, k, g if s == _G else ans if s == _ANS else ins[s])
         if self.op is None:
             return args[0]
-        return _invoke(self.op, args, _NO_KWARGS) if graph else self.op.forward(*args)
+        return _invoke(self.op, args, _NO_KWARGS) if graph else self.op.vjp_forward(*args)
 
     def __call__(self, g, ans, *ins, **kwargs):
         return self.run(g, ans, ins, True)

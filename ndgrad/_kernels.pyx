@@ -377,3 +377,32 @@ add = _arith_function(ADD, np.add, "add", "+")
 subtract = _arith_function(SUB, np.subtract, "subtract", "-")
 multiply = _arith_function(MUL, np.multiply, "multiply", "*")
 divide = _arith_function(DIV, np.true_divide, "divide", "/")
+
+
+cdef bint _one_over(cnp.ndarray g, cnp.ndarray x):
+    """g is 1 at every element, broadcast (stride 0) to exactly x's shape and float
+    dtype: what the backward of a sum hands on."""
+    cdef int k, t = cnp.PyArray_TYPE(g)
+    if (t != cnp.PyArray_TYPE(x) or not cnp.PyArray_SAMESHAPE(g, x)
+            or cnp.PyArray_SIZE(g) == 0):
+        return False
+    for k in range(cnp.PyArray_NDIM(g)):
+        if cnp.PyArray_STRIDES(g)[k] != 0 and cnp.PyArray_DIMS(g)[k] != 1:
+            return False
+    if not cnp.PyArray_ISBEHAVED_RO(g):
+        return False
+    if t == cnp.NPY_FLOAT32:
+        return (<float*>cnp.PyArray_DATA(g))[0] == 1
+    return t == cnp.NPY_FLOAT64 and (<double*>cnp.PyArray_DATA(g))[0] == 1
+
+
+def multiply_grad(g, x):
+    """g * x as a VJP computes it: where g is one everywhere (the backward of a sum),
+    the product is x, returned as a read-only view without a pass over the data.
+    A plain backward pass never writes into the values it hands on, so a view is safe."""
+    cdef cnp.ndarray v
+    if cnp.PyArray_CheckExact(g) and cnp.PyArray_CheckExact(x) and _one_over(g, x):
+        v = x.view()
+        cnp.PyArray_CLEARFLAGS(v, cnp.NPY_ARRAY_WRITEABLE)
+        return v
+    return multiply(g, x)

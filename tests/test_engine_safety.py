@@ -235,3 +235,34 @@ def test_input_indices_name_each_inputs_output_of_its_producer():
     assert z._node.input_indices == (0, 0)
     s.backward()
     assert x.grad.asnumpy().tolist() == [15.0, 20.0, 5.0, 10.0]
+
+
+# ---- gradients that are views: multiply below a sum hands on the other factor ----
+
+@pytest.mark.parametrize("n", [8, 4096])  # small: new sums; large: sums in place
+def test_a_factor_handed_on_as_a_gradient_is_never_written(n):
+    # d(x*y)/dx below a sum is y itself (a read-only view); summing the gradients of
+    # x must not write into y, and x.grad must not alias it.
+    x = nd.array(np.linspace(-1, 1, n))
+    y0 = np.linspace(2, 3, n, dtype=np.float32)
+    y = nd.array(y0)
+    x.attach_grad()
+    with autograd.record():
+        loss = (x * y).sum() + (y * x).sum() + (x * x).sum()
+    loss.backward()
+    np.testing.assert_array_equal(y.asnumpy(), y0)
+    want = 2 * y0 + 2 * x.asnumpy()
+    np.testing.assert_allclose(x.grad.asnumpy(), want, rtol=1e-6)
+    y[:] = 0
+    np.testing.assert_allclose(x.grad.asnumpy(), want, rtol=1e-6)
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_grad_returns_writable_gradients_that_do_not_alias_the_inputs(create_graph):
+    x, y = nd.array([1.0, 2.0]), nd.array([3.0, 4.0])
+    x.attach_grad()
+    with autograd.record():
+        (dx,) = autograd.grad([(x * y).sum()], [x], create_graph=create_graph)
+    assert dx.asnumpy().tolist() == [3.0, 4.0]
+    dx[:] = 0  # writable, and y does not change with it
+    assert y.asnumpy().tolist() == [3.0, 4.0]

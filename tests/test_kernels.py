@@ -82,3 +82,32 @@ def test_softmax_of_byte_swapped_data():
     want = np.exp(x) / np.exp(x).sum()
     np.testing.assert_allclose(nd.softmax(nd.array(x.astype(">f8"), dtype=">f8"))
                                .asnumpy(), want, rtol=1e-12)
+
+
+# ---- multiply_grad: multiply as its VJPs run it in a plain backward pass ----
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(), (1,), (5,), (3, 4)])
+def test_a_gradient_of_ones_times_x_is_x_itself_read_only(dtype, shape):
+    x = np.arange(np.prod(shape), dtype=dtype).reshape(shape)
+    x -= 2  # in place: a 0-d array stays an array
+    g = np.broadcast_to(np.ones((), dtype), shape)  # what sum's backward hands on
+    got = _kernels.multiply_grad(g, x)
+    _same(got, x)
+    assert np.shares_memory(got, x) and not got.flags.writeable
+
+
+@pytest.mark.parametrize("g, x", [
+    (np.broadcast_to(np.float32(2), (4,)), np.arange(4, dtype=np.float32)),  # not one
+    (np.ones(4, np.float32), np.arange(4, dtype=np.float32)),          # ones, not broadcast
+    (np.broadcast_to(np.float32(1), (2, 4)), np.arange(4, dtype=np.float32)),  # x broadcasts
+    (np.broadcast_to(np.float32(1), (4,)), np.arange(4, dtype=np.float64)),    # promotes
+    (np.broadcast_to(np.float32(1), (4,)), np.arange(4, dtype=np.int32)),      # integers
+    (np.broadcast_to(np.ones((), ">f8"), (4,)), np.arange(4, dtype=">f8")),    # byte-swapped
+    (np.broadcast_to(np.float32(1), (0, 3)), np.ones((0, 3), np.float32)),     # empty
+    (np.broadcast_to(np.float32(1), (4,)), 2.5),                               # a scalar
+])
+def test_multiply_grad_is_a_new_product_everywhere_else(g, x):
+    got = _kernels.multiply_grad(g, x)
+    _same(got, np.multiply(g, x))
+    assert got.flags.writeable and not np.shares_memory(got, x)

@@ -53,7 +53,8 @@ multiply = _binary("multiply", _kernels.multiply,
                    "    >>> nd.multiply(nd.array([[1, 2], [3, 4]]), nd.array([10, 100]))\n"
                    "    [[ 10. 200.]\n"
                    "     [ 30. 400.]]",
-                   nd_names=("multiply", "broadcast_mul"))
+                   nd_names=("multiply", "broadcast_mul"),
+                   vjp_forward=_kernels.multiply_grad)
 divide = _binary("divide", _kernels.divide,
                  (Call(SELF, G, 1),
                   lambda g, ans, a, b: -g * a / (b * b)),

@@ -71,7 +71,8 @@ def defop(name, forward, vjps=(), *, inputs=("data",), nd=(), doc=None, test=Non
     np, npx -- its names in ndgrad.np and ndgrad.npx. Ops take NumPy-style keyword
              arguments, so most np names need no adapter; ``np_args``/``npx_args``
              translate where NumPy's (or npx's) signature differs, like ``nd_args``.
-    flags -- save_inputs / save_output / view / variadic / differentiable, see Op.
+    flags -- save_inputs / save_output / view / variadic / differentiable /
+             vjp_forward (what Calls of this op run in a plain backward), see Op.
     """
     if name in REGISTRY:
         raise ValueError(f"op {name!r} is registered twice")
