@@ -878,8 +878,11 @@ cdef _backward(list heads, list head_grads, bint retain_graph, bint create_graph
         for node in order:
             node.grads = None
             node.deps = 0
-    for node, g in delivered:
+    for k in range(len(delivered)):
+        node, g = delivered[k]
+        delivered[k] = None  # so that `g` is the only reference to a fresh gradient
         _deliver(<VarNode>node, g)
+        g = None
     for node, gs in kept:
         _keep(<OpNode>node, gs)
     if variables is None:
@@ -902,6 +905,25 @@ cdef _keep(OpNode node, list gs):
         node.retained[idx] = _wrap(node.cls, data, None, 0)
 
 
+cdef inline bint _replaceable(object old, object g):
+    """The buffer ``old`` may be swapped for the gradient ``g`` instead of copied
+    into: the caller's reference is all there is to ``g`` (a fresh array nobody else
+    sees), ``old`` is referred to by its Array alone (no view, no NumPy alias of
+    ``x.grad`` exists, so nobody can tell), and both are plain writable C-contiguous
+    arrays of one dtype and shape."""
+    return (cnp.PyArray_CheckExact(g) and cnp.PyArray_CheckExact(old)
+            and Py_REFCNT(g) == 2 and Py_REFCNT(old) == 2  # + the caller's references
+            and _plain(<cnp.ndarray>old) and _plain(<cnp.ndarray>g)
+            and cnp.PyArray_SAMESHAPE(<cnp.ndarray>old, <cnp.ndarray>g)
+            and cnp.PyArray_TYPE(<cnp.ndarray>old) == cnp.PyArray_TYPE(<cnp.ndarray>g))
+
+
+cdef inline bint _plain(cnp.ndarray a):
+    """Owns its memory, which is writable, aligned, C-contiguous and in native byte
+    order."""
+    return cnp.PyArray_BASE(a) == NULL and cnp.PyArray_ISCARRAY(a)
+
+
 cdef _deliver(VarNode node, object g):
     if node.grad_req == "null" or node.grad is None:
         return
@@ -914,6 +936,8 @@ cdef _deliver(VarNode node, object g):
         np.add(buf._data, g, out=buf._data, casting="unsafe")
     elif g is None:
         buf._data[...] = 0
+    elif _replaceable(buf._data, g):
+        buf._data = g  # MXNet writes into the buffer; here no one can see the difference
     else:
         np.copyto(buf._data, g, casting="unsafe")
     if buf._version is not None:

@@ -328,6 +328,45 @@ def test_mark_variables_uses_the_given_buffer():
     assert _vals(buf) == [2, 4] and x.grad is buf
 
 
+def _address(a):
+    return a.__array_interface__["data"][0]
+
+
+def _square_backward(x):
+    with autograd.record():
+        y = x * x
+    y.backward()
+
+
+@pytest.mark.parametrize("alias", [
+    lambda g: g[1:],                              # a view of the buffer
+    lambda g: g.reshape((3, 1)),                  # another view
+    lambda g: g.detach(),                         # another array on the same data
+    lambda g: g._data,                            # the NumPy array itself
+], ids=["slice", "reshape", "detach", "numpy"])
+def test_a_gradient_is_written_into_the_buffer_that_others_can_see(alias):
+    # MXNet writes gradients into .grad's memory, so whatever shares it sees them.
+    x = nd.array([1.0, 2.0, 3.0])
+    x.attach_grad()
+    before, seen = _address(x.grad._data), alias(x.grad)
+    _square_backward(x)
+    assert _address(x.grad._data) == before
+    assert np.asarray(seen.asnumpy() if hasattr(seen, "asnumpy") else seen
+                      ).ravel()[-1] == 6.0
+
+
+def test_a_buffer_nobody_else_sees_takes_the_fresh_gradient_without_a_copy():
+    x = nd.array([1.0, 2.0, 3.0])
+    x.attach_grad()
+    buf, before = x.grad, _address(x.grad._data)
+    _square_backward(x)
+    assert x.grad is buf and _vals(buf) == [2, 4, 6]  # the same array, new contents
+    assert _address(buf._data) != before  # the gradient's own memory: nothing copied
+    x.grad._data.flags.writeable = False  # a buffer refusing writes refuses this one
+    with pytest.raises(ValueError, match="read-only"):
+        _square_backward(x)
+
+
 def test_in_place_write_to_a_saved_array_is_detected():
     # MXNet silently gives [10, 10] here; ndgrad names the op that needed the data.
     x = nd.array([1.0, 2.0])
