@@ -33,6 +33,11 @@ DIGEST = "d" + hashlib.sha256(_key).hexdigest()[:12]
 compile_args = [] if os.name == "nt" else ["-O2", "-ffp-contract=off"]
 if compile_args and not DEBUG:
     compile_args.append("-g0")
+# The kernels' elementwise loops are left scalar at -O2 and vectorised at -O3 (SSE2,
+# 4 floats at a time; relu_grad's branch becomes a mask: 7x on 32K random floats).
+# Vectorising elementwise arithmetic does not change a result; reductions are not
+# reordered without -ffast-math, and -ffp-contract=off keeps FMA out either way.
+kernel_args = [a if a != "-O2" else "-O3" for a in compile_args]
 
 
 class BuildExt(build_ext):
@@ -79,7 +84,7 @@ extensions = [
                        ("NPY_TARGET_VERSION", "NPY_1_23_API_VERSION"),
                        ("NDGRAD_DEBUG", str(int(DEBUG))),
                        ("NDGRAD_DIRECTIVES", DIGEST)],
-        extra_compile_args=compile_args,
+        extra_compile_args=kernel_args if name == "_kernels" else compile_args,
     )
     for name in ("_engine", "_kernels")
 ]

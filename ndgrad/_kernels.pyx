@@ -34,19 +34,21 @@ cdef inline bint _fast(cnp.ndarray a, cnp.ndarray b):
 cdef void _tanh_grad(floating* g, floating* t, floating* out, Py_ssize_t n) noexcept nogil:
     cdef Py_ssize_t i
     for i in range(n):
-        out[i] = g[i] * (1 - t[i] * t[i])
+        out[i] = g[i] * (<floating>1 - t[i] * t[i])  # float32 stays float32, as NumPy
 
 
 cdef void _sigmoid_grad(floating* g, floating* s, floating* out, Py_ssize_t n) noexcept nogil:
     cdef Py_ssize_t i
     for i in range(n):
-        out[i] = g[i] * s[i] * (1 - s[i])
+        out[i] = g[i] * s[i] * (<floating>1 - s[i])
 
 
 cdef void _relu_grad(floating* g, floating* x, floating* out, Py_ssize_t n) noexcept nogil:
     cdef Py_ssize_t i
+    cdef floating v
     for i in range(n):
-        out[i] = g[i] if x[i] > 0 else 0
+        v = g[i]  # read unconditionally: the choice is then a mask, not a branch
+        out[i] = v if x[i] > 0 else 0
 
 
 # Above this many elements the loops run without the GIL, so other threads proceed.
