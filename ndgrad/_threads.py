@@ -169,6 +169,9 @@ def split(fn, *args, **kwargs):
         part(*first)
     finally:
         concurrent.futures.wait(pending)  # no chunk may write after we return
+        # A pool thread may hold ``part`` a moment longer, but not the arrays: an
+        # extra reference would stop the engine from reusing a gradient's memory.
+        flat = dest = None
     for f in pending:
         f.result()
     return out
