@@ -428,8 +428,12 @@ divide = _arith_function(DIV, np.true_divide, "divide", "/")
 
 def tanh(data, **kwargs):
     """NumPy's tanh, split over threads for large arrays (ndgrad.set_num_threads)."""
-    out = _threads.split(np.tanh, data, **kwargs) if _big(data) else None
-    return np.tanh(data, **kwargs) if out is None else out
+    if _big(data):
+        out = _threads.split(np.tanh, data, **kwargs)
+        if out is not None:
+            return out
+    # Without an empty **kwargs, the call on a small array costs what np.tanh's does.
+    return np.tanh(data, **kwargs) if kwargs else np.tanh(data)
 
 
 cdef bint _one_over(cnp.ndarray g, cnp.ndarray x):
