@@ -164,6 +164,22 @@ def _torch_variants(torch, step: Callable, ops: int = 0) -> list[Impl]:
     return impls
 
 
+def _ndgrad_variants(step: Callable) -> list[Impl]:
+    """``step`` on one thread, and on one per CPU (``ndgrad.set_num_threads``) where
+    there are several; each sets its count per call, as ``_torch_variants`` does."""
+    def on(threads):
+        def run():
+            if ndgrad.get_num_threads() != threads:
+                ndgrad.set_num_threads(threads)
+            return step()
+        return run
+    cpus = os.cpu_count() or 1
+    impls = [Impl("ndgrad", on(1))]
+    if cpus > 1:
+        impls.append(Impl(f"ndgrad({cpus} threads)", on(cpus)))
+    return impls
+
+
 class Skip(Exception):
     """A workload that cannot run on this tree yet; main prints why and goes on."""
 
@@ -428,7 +444,7 @@ def big(opts):
         return [Impl("mygrad", step)]
 
     wl = _workload([
-        Impl("ndgrad", ndgrad_step),
+        *_ndgrad_variants(ndgrad_step),
         Impl(REFERENCE, numpy_step),
     ], {"torch": torch_impls, "autograd": hips_impls, "mygrad": mygrad_impls},
         opts)

@@ -11,6 +11,7 @@
 """
 from ndgrad import autograd, nd, random
 from ndgrad._engine import AutogradError
+from ndgrad._threads import get_num_threads, set_num_threads
 from ndgrad._version import __version__
 from ndgrad.context import Context, cpu, current_context, gpu
 from ndgrad.ndarray import NDArray
@@ -20,4 +21,5 @@ from ndgrad import numpy as np, numpy_extension as npx  # noqa: E402  (after nd)
 MXNetError = AutogradError
 
 __all__ = ["autograd", "nd", "np", "npx", "random", "cpu", "gpu", "current_context",
-           "Context", "NDArray", "AutogradError", "MXNetError", "__version__"]
+           "Context", "NDArray", "AutogradError", "MXNetError", "get_num_threads",
+           "set_num_threads", "__version__"]

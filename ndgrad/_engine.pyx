@@ -14,6 +14,7 @@ import threading
 
 import numpy as np
 
+from ndgrad import _threads
 from ndgrad._state import flags
 
 cnp.import_array()
@@ -683,7 +684,8 @@ cdef _accumulate(Node node, Py_ssize_t idx, object g, Py_ssize_t n_out, bint gra
     elif graph:
         node.grads[idx] = prev + g
     elif _exclusive(prev) and cnp.PyArray_SIZE(<cnp.ndarray>prev) > 512:
-        np.add(prev, g, out=prev)
+        if _threads.split(np.add, prev, g, out=prev) is None:
+            np.add(prev, g, out=prev)
     else:
         node.grads[idx] = _add.forward(prev, g)
 

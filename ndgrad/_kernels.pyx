@@ -6,9 +6,12 @@ small arrays. Each entry point checks dtype, shape and contiguity itself and wor
 raw data pointers (cheaper to call than typed memoryviews); anything else falls back to
 the NumPy expression, which is the reference the tests compare against.
 """
+cimport cython
 cimport numpy as cnp
 from libc.math cimport exp, expf, log
 import numpy as np
+
+from ndgrad import _threads
 
 cnp.import_array()
 
@@ -52,6 +55,7 @@ cdef void _relu_grad(floating* g, floating* x, floating* out, Py_ssize_t n) noex
 
 
 # Above this many elements the loops run without the GIL, so other threads proceed.
+# Below it no call is split over threads (_threads) either: it would not pay.
 cdef enum:
     NOGIL_MIN = 16384
 
@@ -59,9 +63,18 @@ ctypedef void (*kernel32)(float*, float*, float*, Py_ssize_t) noexcept nogil
 ctypedef void (*kernel64)(double*, double*, double*, Py_ssize_t) noexcept nogil
 
 
-cdef cnp.ndarray _run(kernel32 k32, kernel64 k64, cnp.ndarray g, cnp.ndarray x):
-    cdef cnp.ndarray out = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(g), cnp.PyArray_DIMS(g),
-                                             cnp.PyArray_TYPE(g), 0)
+cdef inline bint _big(a):
+    """An array large enough to ask _threads to split a call on it."""
+    return cnp.PyArray_Check(a) and cnp.PyArray_SIZE(<cnp.ndarray>a) >= NOGIL_MIN
+
+
+cdef inline cnp.ndarray _empty_like(cnp.ndarray a):
+    return cnp.PyArray_EMPTY(cnp.PyArray_NDIM(a), cnp.PyArray_DIMS(a),
+                             cnp.PyArray_TYPE(a), 0)
+
+
+cdef void _loop(kernel32 k32, kernel64 k64, cnp.ndarray g, cnp.ndarray x,
+                cnp.ndarray out):
     cdef Py_ssize_t n = cnp.PyArray_SIZE(g)
     cdef void* pg = cnp.PyArray_DATA(g)
     cdef void* px = cnp.PyArray_DATA(x)
@@ -78,6 +91,38 @@ cdef cnp.ndarray _run(kernel32 k32, kernel64 k64, cnp.ndarray g, cnp.ndarray x):
                 k64(<double*>pg, <double*>px, <double*>po, n)
         else:
             k64(<double*>pg, <double*>px, <double*>po, n)
+
+
+@cython.auto_pickle(False)  # function pointers do not pickle
+cdef class _Kernel:
+    """A kernel pair as a Python callable ``(g, x, *, out=None)``, for _threads to run
+    on chunks of the arrays."""
+    cdef kernel32 k32
+    cdef kernel64 k64
+
+    def __call__(self, cnp.ndarray g not None, cnp.ndarray x not None, *,
+                 cnp.ndarray out=None):
+        if out is None:
+            out = _empty_like(g)
+        # Callable from Python: never let it read or write past an array.
+        if (self.k32 is NULL or not (_fast(g, x) and _fast(g, out))
+                or not cnp.PyArray_ISWRITEABLE(out)):
+            raise ValueError("_Kernel: same-shape C-contiguous float arrays only")
+        _loop(self.k32, self.k64, g, x, out)
+        return out
+
+
+cdef cnp.ndarray _run(kernel32 k32, kernel64 k64, cnp.ndarray g, cnp.ndarray x):
+    cdef _Kernel kernel
+    cdef cnp.ndarray out
+    if _big(g):
+        kernel = _Kernel.__new__(_Kernel)
+        kernel.k32, kernel.k64 = k32, k64
+        out = _threads.split(kernel, g, x)
+        if out is not None:
+            return out
+    out = _empty_like(g)
+    _loop(k32, k64, g, x, out)
     return out
 
 
@@ -368,10 +413,12 @@ cdef object _arith_small(int code, object a, object b):
 def _arith_function(int code, ufunc, str name, str symbol):
     def function(lhs, rhs, **kwargs):
         out = None if kwargs else _arith_small(code, lhs, rhs)
+        if out is None and (_big(lhs) or _big(rhs)):
+            out = _threads.split(ufunc, lhs, rhs, **kwargs)
         return ufunc(lhs, rhs, **kwargs) if out is None else out
     function.__name__ = function.__qualname__ = name
     function.__doc__ = (f"lhs {symbol} rhs: NumPy's {ufunc.__name__}, with a typed loop "
-                        "for small float arrays.")
+                        "for small float arrays and threads for large ones.")
     return function
 
 
@@ -379,6 +426,16 @@ add = _arith_function(ADD, np.add, "add", "+")
 subtract = _arith_function(SUB, np.subtract, "subtract", "-")
 multiply = _arith_function(MUL, np.multiply, "multiply", "*")
 divide = _arith_function(DIV, np.true_divide, "divide", "/")
+
+
+def tanh(data, **kwargs):
+    """NumPy's tanh, split over threads for large arrays (ndgrad.set_num_threads)."""
+    if _big(data):
+        out = _threads.split(np.tanh, data, **kwargs)
+        if out is not None:
+            return out
+    # Without an empty **kwargs, the call on a small array costs what np.tanh's does.
+    return np.tanh(data, **kwargs) if kwargs else np.tanh(data)
 
 
 cdef bint _one_over(cnp.ndarray g, cnp.ndarray x):

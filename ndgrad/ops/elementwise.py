@@ -198,7 +198,7 @@ sin = _unary("sin", np.sin, lambda g, ans, x: g * cos(x), "Sine, elementwise.\n\
              "    >>> nd.sin(nd.array([0, 0.5]))\n    [0.         0.47942555]")
 cos = _unary("cos", np.cos, lambda g, ans, x: -g * sin(x), "Cosine, elementwise.\n\n"
              "    >>> nd.cos(nd.array([0, 0.5]))\n    [1.         0.87758255]")
-tanh = _unary("tanh", np.tanh, Call(tanh_grad, G, ANS),
+tanh = _unary("tanh", _kernels.tanh, Call(tanh_grad, G, ANS),
               "Hyperbolic tangent, elementwise.\n\n    >>> nd.tanh(nd.array([0, 1]))\n"
               "    [0.        0.7615942]", save_inputs=False, save_output=True)
 
