@@ -10,7 +10,6 @@ cleanly (broadcasting, views, mixed dtypes, keyword arguments other than ``out``
 gives None, and the caller makes the plain call itself: from compiled code, so that
 NumPy's warnings keep pointing at the user's line, not at this module.
 """
-import concurrent.futures
 import operator
 import os
 import threading
@@ -88,6 +87,8 @@ def _executor():
     global _pool
     with _lock:
         if _pool is None:
+            import concurrent.futures  # here: 7 ms of import time nobody else needs
+
             # The calling thread runs a chunk itself: the pool needs one fewer.
             _pool = concurrent.futures.ThreadPoolExecutor(
                 _count - 1, thread_name_prefix="ndgrad")
@@ -168,7 +169,8 @@ def split(fn, *args, **kwargs):
     try:
         part(*first)
     finally:
-        concurrent.futures.wait(pending)  # no chunk may write after we return
+        for f in pending:  # no chunk may write after we return
+            f.exception()  # waits; a chunk's error is raised below
         # A pool thread may hold ``part`` a moment longer, but not the arrays: an
         # extra reference would stop the engine from reusing a gradient's memory.
         flat = dest = None
