@@ -832,6 +832,7 @@ def main(argv=None) -> int:
             continue
         check(name, wl)
         all_results[name] = measure(wl, repeat, min_time)
+        ndgrad.set_num_threads(1)  # a threaded row must not carry over to the next
         notes += [n for n in wl.notes if n not in notes]
 
     print()
