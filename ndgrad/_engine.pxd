@@ -21,6 +21,8 @@ cdef class Op:
     cdef readonly object forward       # raw NumPy arrays and scalars -> array or tuple
     cdef readonly object vjp_forward   # forward as Calls run it in a plain backward:
                                        # may return read-only views of its arguments
+    cdef readonly object vjp_add       # None, or f(*args, acc): acc += vjp_forward(*args)
+                                       # in one pass, True if done (plain backward only)
     cdef readonly tuple vjps           # per input: f(g, ans, *inputs, **kw) or None
     cdef readonly bint variadic        # one vjp for all inputs: f(g, ans, *inputs,
                                        # argnums=(i, ...), **kw) -> their gradients
@@ -37,7 +39,9 @@ cdef class Call:
     cdef Py_ssize_t at[3]              # the same, for the engine
     cdef Py_ssize_t n
     cdef Call bound(self, Op owner)
+    cdef tuple args(self, object g, object ans, tuple ins)
     cdef object run(self, object g, object ans, tuple ins, bint graph)
+    cdef bint add_into(self, object g, object ans, tuple ins, object acc)
 
 
 cdef class Node:

@@ -69,10 +69,12 @@ cdef inline Meta _meta(object data):
 cdef class Op:
     def __init__(self, str name, forward, vjps=(), *, bint variadic=False,
                  bint differentiable=True, bint save_inputs=True,
-                 bint save_output=False, bint view=False, vjp_forward=None):
+                 bint save_output=False, bint view=False, vjp_forward=None,
+                 vjp_add=None):
         self.name = name
         self.forward = forward
         self.vjp_forward = forward if vjp_forward is None else vjp_forward
+        self.vjp_add = vjp_add
         self.variadic = variadic
         self.differentiable = differentiable
         self.save_inputs = save_inputs
@@ -135,7 +137,7 @@ cdef class Call:
                                  "the op does not save")
         return Call(owner, *self.slots) if self.op is SELF else self
 
-    cdef object run(self, object g, object ans, tuple ins, bint graph):
+    cdef tuple args(self, object g, object ans, tuple ins):
         cdef Py_ssize_t k, s
         cdef tuple args = PyTuple_New(self.n)
         for k in range(self.n):
@@ -143,9 +145,20 @@ cdef class Call:
             if s >= len(ins):  # checked: indexing is unchecked in release builds
                 raise ValueError(f"{self!r}: reads input {s} of an op given {len(ins)}")
             _set(args, k, g if s == _G else ans if s == _ANS else ins[s])
+        return args
+
+    cdef object run(self, object g, object ans, tuple ins, bint graph):
+        cdef tuple args = self.args(g, ans, ins)
         if self.op is None:
             return args[0]
         return _invoke(self.op, args, _NO_KWARGS) if graph else self.op.vjp_forward(*args)
+
+    cdef bint add_into(self, object g, object ans, tuple ins, object acc):
+        """In a plain pass, add the Call's result into ``acc`` with the op's
+        ``vjp_add`` kernel; False if the op has none or it does not apply."""
+        if self.op is None or self.op.vjp_add is None:
+            return False
+        return self.op.vjp_add(*self.args(g, ans, ins), acc)
 
     def __call__(self, g, ans, *ins, **kwargs):
         return self.run(g, ans, ins, True)
@@ -690,6 +703,18 @@ cdef _accumulate(Node node, Py_ssize_t idx, object g, Py_ssize_t n_out, bint gra
         node.grads[idx] = _add.forward(prev, g)
 
 
+cdef object _sum_so_far(Node p, Py_ssize_t idx):
+    """The gradient summed so far at output ``idx`` of ``p`` if a VJP may add into it
+    in place (large, and seen by nobody else: see _accumulate), else None. Not in
+    anomaly mode, which checks each VJP's own result."""
+    if p.grads is None or _anomaly_check is not None or not 0 <= idx < len(p.grads):
+        return None
+    prev = p.grads[idx]
+    if prev is not None and _exclusive(prev) and cnp.PyArray_SIZE(<cnp.ndarray>prev) > 512:
+        return prev
+    return None
+
+
 cdef tuple _saved_inputs(OpNode node, bint graph):
     """The inputs as the VJPs see them: raw data, or arrays linked to the graph when
     ``graph``. Arrays the op did not save are their Meta (shape and dtype only)."""
@@ -745,7 +770,10 @@ cdef _run_node(OpNode node, bint graph, list ready):
             if together is not None:
                 gi = together[i]
             elif type(vjp) is Call:
-                gi = (<Call>vjp).run(g, ans, ins, graph)
+                acc = None if graph else _sum_so_far(p, node.parent_idx[i])
+                if acc is None or not (<Call>vjp).add_into(g, ans, ins, acc):
+                    gi = (<Call>vjp).run(g, ans, ins, graph)
+                acc = None
             elif vjp is not None:
                 if node.kwargs:
                     gi = vjp(g, ans, *ins, **node.kwargs)

@@ -34,24 +34,35 @@ cdef inline bint _fast(cnp.ndarray a, cnp.ndarray b):
     return cnp.PyArray_SAMESHAPE(a, b)
 
 
-cdef void _tanh_grad(floating* g, floating* t, floating* out, Py_ssize_t n) noexcept nogil:
+# Each loop writes its result to out, or with ``add`` adds it to what out holds (the
+# gradient summed so far: one pass and no new array). The branch on ``add`` is taken
+# out of the loop by the compiler (-O3 unswitches it), so both versions vectorise.
+
+cdef inline void _put(floating* out, Py_ssize_t i, floating v, bint add) noexcept nogil:
+    out[i] = out[i] + v if add else v
+
+
+cdef void _tanh_grad(floating* g, floating* t, floating* out, Py_ssize_t n,
+                     bint add) noexcept nogil:
     cdef Py_ssize_t i
     for i in range(n):
-        out[i] = g[i] * (<floating>1 - t[i] * t[i])  # float32 stays float32, as NumPy
+        _put(out, i, g[i] * (<floating>1 - t[i] * t[i]), add)  # float32 stays float32
 
 
-cdef void _sigmoid_grad(floating* g, floating* s, floating* out, Py_ssize_t n) noexcept nogil:
+cdef void _sigmoid_grad(floating* g, floating* s, floating* out, Py_ssize_t n,
+                        bint add) noexcept nogil:
     cdef Py_ssize_t i
     for i in range(n):
-        out[i] = g[i] * s[i] * (<floating>1 - s[i])
+        _put(out, i, g[i] * s[i] * (<floating>1 - s[i]), add)
 
 
-cdef void _relu_grad(floating* g, floating* x, floating* out, Py_ssize_t n) noexcept nogil:
+cdef void _relu_grad(floating* g, floating* x, floating* out, Py_ssize_t n,
+                     bint add) noexcept nogil:
     cdef Py_ssize_t i
     cdef floating v
     for i in range(n):
         v = g[i]  # read unconditionally: the choice is then a mask, not a branch
-        out[i] = v if x[i] > 0 else 0
+        _put(out, i, v if x[i] > 0 else 0, add)
 
 
 # Above this many elements the loops run without the GIL, so other threads proceed.
@@ -59,8 +70,8 @@ cdef void _relu_grad(floating* g, floating* x, floating* out, Py_ssize_t n) noex
 cdef enum:
     NOGIL_MIN = 16384
 
-ctypedef void (*kernel32)(float*, float*, float*, Py_ssize_t) noexcept nogil
-ctypedef void (*kernel64)(double*, double*, double*, Py_ssize_t) noexcept nogil
+ctypedef void (*kernel32)(float*, float*, float*, Py_ssize_t, bint) noexcept nogil
+ctypedef void (*kernel64)(double*, double*, double*, Py_ssize_t, bint) noexcept nogil
 
 
 cdef inline bint _big(a):
@@ -74,7 +85,7 @@ cdef inline cnp.ndarray _empty_like(cnp.ndarray a):
 
 
 cdef void _loop(kernel32 k32, kernel64 k64, cnp.ndarray g, cnp.ndarray x,
-                cnp.ndarray out):
+                cnp.ndarray out, bint add):
     cdef Py_ssize_t n = cnp.PyArray_SIZE(g)
     cdef void* pg = cnp.PyArray_DATA(g)
     cdef void* px = cnp.PyArray_DATA(x)
@@ -82,47 +93,52 @@ cdef void _loop(kernel32 k32, kernel64 k64, cnp.ndarray g, cnp.ndarray x,
     if cnp.PyArray_TYPE(g) == cnp.NPY_FLOAT32:
         if n >= NOGIL_MIN:
             with nogil:
-                k32(<float*>pg, <float*>px, <float*>po, n)
+                k32(<float*>pg, <float*>px, <float*>po, n, add)
         else:
-            k32(<float*>pg, <float*>px, <float*>po, n)
+            k32(<float*>pg, <float*>px, <float*>po, n, add)
     else:
         if n >= NOGIL_MIN:
             with nogil:
-                k64(<double*>pg, <double*>px, <double*>po, n)
+                k64(<double*>pg, <double*>px, <double*>po, n, add)
         else:
-            k64(<double*>pg, <double*>px, <double*>po, n)
+            k64(<double*>pg, <double*>px, <double*>po, n, add)
 
 
 @cython.auto_pickle(False)  # function pointers do not pickle
 cdef class _Kernel:
     """A kernel pair as a Python callable ``(g, x, *, out=None)``, for _threads to run
-    on chunks of the arrays."""
+    on chunks of the arrays (with ``add``, into what ``out`` holds)."""
     cdef kernel32 k32
     cdef kernel64 k64
+    cdef bint add
 
     def __call__(self, cnp.ndarray g not None, cnp.ndarray x not None, *,
                  cnp.ndarray out=None):
-        if out is None:
+        if out is None and not self.add:
             out = _empty_like(g)
         # Callable from Python: never let it read or write past an array.
-        if (self.k32 is NULL or not (_fast(g, x) and _fast(g, out))
+        if (self.k32 is NULL or out is None or not (_fast(g, x) and _fast(g, out))
                 or not cnp.PyArray_ISWRITEABLE(out)):
             raise ValueError("_Kernel: same-shape C-contiguous float arrays only")
-        _loop(self.k32, self.k64, g, x, out)
+        _loop(self.k32, self.k64, g, x, out, self.add)
         return out
 
 
-cdef cnp.ndarray _run(kernel32 k32, kernel64 k64, cnp.ndarray g, cnp.ndarray x):
+cdef cnp.ndarray _run(kernel32 k32, kernel64 k64, cnp.ndarray g, cnp.ndarray x,
+                      cnp.ndarray out=None):
+    """The kernel's result as a new array, or added into ``out``."""
     cdef _Kernel kernel
-    cdef cnp.ndarray out
+    cdef bint add = out is not None
     if _big(g):
         kernel = _Kernel.__new__(_Kernel)
-        kernel.k32, kernel.k64 = k32, k64
-        out = _threads.split(kernel, g, x)
-        if out is not None:
-            return out
-    out = _empty_like(g)
-    _loop(k32, k64, g, x, out)
+        kernel.k32, kernel.k64, kernel.add = k32, k64, add
+        done = _threads.split(kernel, g, x) if not add else \
+            _threads.split(kernel, g, x, out=out)
+        if done is not None:
+            return done
+    if not add:
+        out = _empty_like(g)
+    _loop(k32, k64, g, x, out, add)
     return out
 
 
@@ -145,6 +161,34 @@ def relu_grad(g, x):
     if cnp.PyArray_CheckExact(g) and cnp.PyArray_CheckExact(x) and _fast(g, x):
         return _run(_relu_grad[float], _relu_grad[double], g, x)
     return np.where(x > 0, g, 0).astype(np.result_type(g, x), copy=False)
+
+
+@cython.auto_pickle(False)
+cdef class _Adder:
+    """``(g, x, acc)``: acc += the kernel's result in one pass (acc being the engine's
+    gradient sum so far) and True, or False where the typed loop does not apply and
+    the caller adds the result itself."""
+    cdef kernel32 k32
+    cdef kernel64 k64
+
+    def __call__(self, g, x, acc):
+        if not (cnp.PyArray_CheckExact(g) and cnp.PyArray_CheckExact(x)
+                and cnp.PyArray_CheckExact(acc) and _fast(g, x) and _fast(g, acc)
+                and cnp.PyArray_ISWRITEABLE(<cnp.ndarray>acc)):
+            return False
+        _run(self.k32, self.k64, g, x, acc)
+        return True
+
+
+cdef _Adder _adder(kernel32 k32, kernel64 k64):
+    cdef _Adder a = _Adder.__new__(_Adder)
+    a.k32, a.k64 = k32, k64
+    return a
+
+
+tanh_grad_add = _adder(_tanh_grad[float], _tanh_grad[double])
+sigmoid_grad_add = _adder(_sigmoid_grad[float], _sigmoid_grad[double])
+relu_grad_add = _adder(_relu_grad[float], _relu_grad[double])
 
 
 # ---- softmax along the last axis: rows of a C-contiguous array ----------------------

@@ -266,3 +266,60 @@ def test_grad_returns_writable_gradients_that_do_not_alias_the_inputs(create_gra
     assert dx.asnumpy().tolist() == [3.0, 4.0]
     dx[:] = 0  # writable, and y does not change with it
     assert y.asnumpy().tolist() == [3.0, 4.0]
+
+
+# ---- vjp_add: a Call's result added straight into the gradient summed so far ----
+
+def _twice_op(calls):
+    def add_into(g, acc):
+        calls.append(acc.shape)
+        np.add(acc, 2 * g, out=acc)
+        return True
+    twice = _engine.Op("twice", lambda g: 2 * g, vjp_add=add_into)
+    return _engine.Op("double", lambda x: 2 * x, (_engine.Call(twice, _engine.G),))
+
+
+@pytest.mark.parametrize("n, fused", [(4096, True), (8, False)])  # small: new sums
+def test_a_vjp_adds_into_a_large_gradient_sum_nobody_else_sees(n, fused):
+    calls = []
+    double = _twice_op(calls)
+    x = nd.array(np.arange(n))
+    x.attach_grad()
+    with autograd.record():
+        loss = (double(x) + x * 3).sum()  # x * 3's gradient reaches x first
+    loss.backward()
+    assert x.grad.asnumpy().tolist() == [5.0] * n
+    assert calls == ([(n,)] if fused else [])
+
+
+def test_no_vjp_adds_into_a_sum_in_anomaly_mode_or_under_create_graph():
+    calls = []
+    double = _twice_op(calls)
+    x = nd.array(np.arange(4096))
+    x.attach_grad()
+    with autograd.detect_anomaly():
+        with autograd.record():
+            loss = (x * 3 + double(x)).sum()
+        loss.backward()
+    with autograd.record():
+        loss = (x * 3 + double(x)).sum()
+        (dx,) = autograd.grad([loss], [x], create_graph=True)
+    assert calls == [] and dx.asnumpy().tolist() == [5.0] * 4096
+
+
+@pytest.mark.parametrize("fn", [nd.tanh, nd.sigmoid, nd.relu])
+def test_a_fused_backward_added_into_a_sum_is_bit_identical(fn):
+    # Anomaly mode turns the in-place addition off: both passes must agree bit for bit.
+    x = nd.array(np.random.default_rng(0).standard_normal(4096))
+    x.attach_grad()
+    grads = []
+    for anomaly in (False, True):
+        autograd.set_detect_anomaly(anomaly)
+        try:
+            with autograd.record():
+                loss = (fn(x) * x + x * x).sum()  # fn's gradient reaches x last
+            loss.backward()
+        finally:
+            autograd.set_detect_anomaly(False)
+        grads.append(x.grad.asnumpy())
+    np.testing.assert_array_equal(grads[0], grads[1])

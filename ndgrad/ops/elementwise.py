@@ -135,21 +135,24 @@ def _unary(name, fwd, vjp, doc, *, domain=(-2.0, 2.0), avoid=(),
                  test=GradTest("elementwise", domain=(domain,), avoid=avoid), **flags)
 
 
-# Fused backward kernels (Cython), each an op with its own VJPs.
+# Fused backward kernels (Cython), each an op with its own VJPs. In a plain backward
+# their result can go straight into a gradient summed so far (vjp_add).
 tanh_grad = defop(
     "_tanh_grad", _kernels.tanh_grad,
     (Call(SELF, G, 1), lambda g, ans, gy, t: -2 * g * gy * t),
     inputs=("g", "t"), doc="g * (1 - t**2): the backward of tanh given its output.",
-    test=GradTest("broadcast", domain=((-2.0, 2.0), (-0.99, 0.99))))
+    test=GradTest("broadcast", domain=((-2.0, 2.0), (-0.99, 0.99))),
+    vjp_add=_kernels.tanh_grad_add)
 sigmoid_grad = defop(
     "_sigmoid_grad", _kernels.sigmoid_grad,
     (Call(SELF, G, 1), lambda g, ans, gy, s: g * gy * (1 - 2 * s)),
     inputs=("g", "s"), doc="g * s * (1 - s): the backward of sigmoid given its output.",
-    test=GradTest("broadcast", domain=((-2.0, 2.0), (0.01, 0.99))))
+    test=GradTest("broadcast", domain=((-2.0, 2.0), (0.01, 0.99))),
+    vjp_add=_kernels.sigmoid_grad_add)
 relu_grad = defop(
     "_relu_grad", _kernels.relu_grad, (Call(SELF, G, 1), None),
     inputs=("g", "x"), doc="g where x > 0, else 0: the backward of relu.",
-    test=GradTest("broadcast", avoid=(0.0,)))
+    test=GradTest("broadcast", avoid=(0.0,)), vjp_add=_kernels.relu_grad_add)
 
 negative = _unary("negative", np.negative, lambda g, ans, x: -g,
                   "Numerical negative, elementwise.\n\n"

@@ -72,7 +72,8 @@ def defop(name, forward, vjps=(), *, inputs=("data",), nd=(), doc=None, test=Non
              arguments, so most np names need no adapter; ``np_args``/``npx_args``
              translate where NumPy's (or npx's) signature differs, like ``nd_args``.
     flags -- save_inputs / save_output / view / variadic / differentiable /
-             vjp_forward (what Calls of this op run in a plain backward), see Op.
+             vjp_forward (what Calls of this op run in a plain backward) /
+             vjp_add (adds that into a gradient sum in one pass), see Op.
     """
     if name in REGISTRY:
         raise ValueError(f"op {name!r} is registered twice")
