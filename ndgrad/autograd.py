@@ -38,47 +38,27 @@ def is_training():
     return flags.training
 
 
-class _Scope:
-    """Sets the recording and/or training flags for a ``with`` block, then restores."""
-
-    def __init__(self, recording, training):
-        self._enter = (recording, training)
-        self._prev = None
-
-    def __enter__(self):
-        self._prev = (flags.recording, flags.training)
-        recording, training = self._enter
-        if recording is not None:
-            flags.recording = recording
-        if training is not None:
-            flags.training = training
-
-    def __exit__(self, *exc):
-        flags.recording, flags.training = self._prev
-        return False
-
-
 def record(train_mode=True):
     """Record the ops run in this block so that backward can go through them.
 
     Training mode is switched on too, unless ``train_mode=False``.
     """
-    return _Scope(True, train_mode)
+    return _engine.Scope(True, train_mode)
 
 
 def pause(train_mode=False):
     """Stop recording in this block (inside ``record()``); predict mode by default."""
-    return _Scope(False, train_mode)
+    return _engine.Scope(False, train_mode)
 
 
 def train_mode():
     """Training mode in this block, recording unchanged."""
-    return _Scope(None, True)
+    return _engine.Scope(None, True)
 
 
 def predict_mode():
     """Predict mode in this block, recording unchanged."""
-    return _Scope(None, False)
+    return _engine.Scope(None, False)
 
 
 def mark_variables(variables, gradients, grad_reqs="write"):

@@ -65,6 +65,23 @@ def test_flags_are_per_thread():
     assert seen["thread"] == (False, False)
 
 
+def test_a_threads_flags_stay_in_that_thread():
+    # A thread that ends inside record() leaves nothing behind: not in this thread,
+    # not in a later one.
+    seen = []
+
+    def worker():
+        seen.append((autograd.is_recording(), autograd.is_training()))
+        autograd.record().__enter__()
+
+    for _ in range(2):
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join()
+    assert seen == [(False, False), (False, False)]
+    assert (autograd.is_recording(), autograd.is_training()) == (False, False)
+
+
 def test_grad_is_none_then_zeros_of_same_dtype():
     x = nd.array([1, 2]).astype("float64")
     assert x.grad is None
