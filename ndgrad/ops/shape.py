@@ -133,18 +133,15 @@ def _broadcast_to(data, shape):
     return np.broadcast_to(data, shape)
 
 
-def _sum_to(data, shape):
-    """Sum over broadcast axes so the result has ``shape``: broadcast_to's transpose."""
-    return _kernels.sum_to(data, shape)
-
-
 broadcast_to = defop("broadcast_to", _broadcast_to,
                      (lambda g, ans, x, shape: sum_to(g, x.shape),),
                      nd=("broadcast_to",), np=("broadcast_to",), doc=_broadcast_to.__doc__,
                      save_inputs=False,
                      test=GradTest("custom"))
-sum_to = defop("_sum_to", _sum_to, (lambda g, ans, x, shape: broadcast_to(g, x.shape),),
-               doc=_sum_to.__doc__, save_inputs=False, test=GradTest("custom"))
+# Summing over broadcast axes is broadcast_to's transpose.
+sum_to = defop("_sum_to", _kernels.sum_to,
+               (lambda g, ans, x, shape: broadcast_to(g, x.shape),),
+               save_inputs=False, test=GradTest("custom"))
 
 
 def _expand_dims(data, axis):
