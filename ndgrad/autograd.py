@@ -99,8 +99,9 @@ def _head_grads(heads, head_grads, graph):
     out = []
     for k, (h, g) in enumerate(zip(heads, head_grads)):
         if g is None:  # ones: the head's shape and dtype, so only the kind to check
-            _check_kind(k, h._data.dtype)
-            g = np.empty(h._data.shape, h._data.dtype)
+            data = h._data
+            _check_kind(k, data.dtype)
+            g = np.empty(data.shape, data.dtype)
             g.fill(1)  # np.ones in half the time
         else:
             g = _given_head_grad(k, h, g, graph)
@@ -117,7 +118,7 @@ def _given_head_grad(k, h, g, graph):
             g = g._data
     else:
         g = np.asarray(g)
-    _check_kind(k, g.dtype)
+    _check_kind(k, np.dtype(g.dtype))
     if g.shape != h._data.shape:
         raise ValueError(f"backward: head gradient {k} has shape {g.shape}, but its "
                          f"head has shape {h._data.shape}; they must be equal")
@@ -128,7 +129,7 @@ def _given_head_grad(k, h, g, graph):
 
 
 def _check_kind(k, dtype):
-    if np.dtype(dtype).kind not in "biuf":
+    if dtype.kind not in "biuf":
         raise TypeError(f"backward: head gradient {k} has dtype {dtype}; it must be "
                         "real numbers (it is cast to the head's dtype)")
 

@@ -146,8 +146,7 @@ class ArrayBase(_engine.Array):
 
         A non-scalar array is summed first (``out_grad`` defaults to ones).
         """
-        autograd.backward(self, [out_grad], retain_graph=retain_graph,
-                          train_mode=train_mode)
+        autograd._run([self], [out_grad], retain_graph, False, train_mode)
 
     def detach(self):
         """The same data (shared memory), cut from the recorded graph."""
