@@ -384,7 +384,8 @@ class NDArray(ArrayBase):
     def reshape(self, *shape, **kwargs):
         """Reshape, with MXNet's special codes (0 -1 -2 -3 -4); ``reverse=True`` reads
         them right to left. ``x.reshape(2, 3)`` and ``x.reshape((2, 3))`` both work."""
-        if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
+        if len(shape) == 1 and (type(shape[0]) is tuple  # before the slower ABC check
+                                or not isinstance(shape[0], numbers.Integral)):
             shape = shape[0]
         if "shape" in kwargs:
             shape = kwargs.pop("shape")

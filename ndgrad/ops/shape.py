@@ -32,7 +32,12 @@ def _reshape(data, shape):
 def plain_shape(shape):
     """Whether ``shape`` is a tuple of positive ints: no MXNet codes, nothing to
     convert (the common case)."""
-    return type(shape) is tuple and all([type(s) is int and s > 0 for s in shape])
+    if type(shape) is not tuple:
+        return False
+    for s in shape:  # a loop: on a few dimensions, a comprehension costs more
+        if type(s) is not int or s <= 0:
+            return False
+    return True
 
 
 def mxnet_shape(src, shape, reverse=False):
