@@ -434,8 +434,9 @@ def namespace_function(Op op not None, str title, type cls, object adapter,
     conventions and writes to ``out``. Compiled because it runs for every call of
     every namespace function. ``aliases``: the op's names in every namespace, for
     error messages. ``plain``: ``cls._apply`` is just ``_finish(op(...))``;
-    then a result needing no finishing (an array of ``cls``, at least
-    ``cls._min_ndim``-dimensional) is returned without calling either."""
+    then a result needing no finishing (an array of ``cls``, or a NumPy array that
+    only needs wrapping in one, at least ``cls._min_ndim``-dimensional) is returned
+    without calling either."""
     hook = cls._apply
     finish = cls._finish
     cdef int min_ndim = cls._min_ndim
@@ -452,8 +453,11 @@ def namespace_function(Op op not None, str title, type cls, object adapter,
             args += tuple([kwargs.pop(n) for n in inputs[len(args):] if n in kwargs])
         if plain:
             result = _invoke(op, args, kwargs)
-            if not (type(result) is cls and cnp.PyArray_Check((<Array>result)._data)
-                    and cnp.PyArray_NDIM(<cnp.ndarray>(<Array>result)._data) >= min_ndim):
+            if (cnp.PyArray_CheckExact(result)
+                    and cnp.PyArray_NDIM(<cnp.ndarray>result) >= min_ndim):
+                result = _wrap(cls, result, None, 0)  # a creator's (nd.array, nd.zeros)
+            elif not (type(result) is cls and cnp.PyArray_Check((<Array>result)._data)
+                      and cnp.PyArray_NDIM(<cnp.ndarray>(<Array>result)._data) >= min_ndim):
                 result = finish(result)
         else:
             result = hook(op, args, kwargs)

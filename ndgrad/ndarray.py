@@ -77,8 +77,9 @@ class ArrayBase(_engine.Array):
     """
     __slots__ = ()
     # A result of the array's own class with at least this many dimensions is final
-    # as the op returns it: namespace functions then skip _finish (a flavour whose
-    # _finish changes more than that overrides _apply).
+    # as the op returns it, and a NumPy array of as many once wrapped: namespace
+    # functions then skip _finish (a flavour whose _finish does more than that
+    # overrides _apply).
     _min_ndim = 0
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
