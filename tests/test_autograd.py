@@ -47,6 +47,12 @@ def test_set_recording_and_training_return_previous_state():
     assert autograd.set_training(False) is True
 
 
+def test_scopes_set_bools():
+    with autograd.record(train_mode=1):
+        assert autograd.is_recording() is True and autograd.is_training() is True
+    assert autograd.is_recording() is False and autograd.is_training() is False
+
+
 def test_record_as_target_is_none():
     with autograd.record() as r:
         assert r is None
