@@ -7,6 +7,19 @@ import numpy as np
 
 class AutogradError(RuntimeError): ...
 
+@final
+class ThreadFlags:
+    recording: bool
+    training: bool
+
+flags: ThreadFlags
+
+@final
+class Scope:
+    def __init__(self, recording: bool | None, training: bool | None) -> None: ...
+    def __enter__(self) -> None: ...
+    def __exit__(self, *exc: object) -> bool: ...
+
 class Version:
     value: int
 

@@ -8,6 +8,7 @@ backward pass is itself recorded.
 """
 cimport cython
 cimport numpy as cnp
+from cpython.pystate cimport PyThreadState_GetDict
 from cpython.ref cimport PyObject, Py_DECREF, Py_INCREF, Py_REFCNT
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_New, PyTuple_SET_ITEM
 import threading
@@ -15,7 +16,6 @@ import threading
 import numpy as np
 
 from ndgrad import _threads
-from ndgrad._state import flags
 
 cnp.import_array()
 
@@ -34,6 +34,77 @@ def install(Op sum_to, Op cast):
     global _sum_to, _cast
     _sum_to = sum_to
     _cast = cast
+
+
+# ---- recording and training flags, one pair per thread ------------------------------
+# MXNet keeps them thread-local; so do we, so that threads can record and differentiate
+# independent graphs at once. They live in the thread state's dict, which Python clears
+# when the thread ends: a C lookup, where a threading.local attribute costs a Python one.
+@cython.final
+@cython.no_gc
+cdef class _Flags:
+    cdef bint recording
+    cdef bint training
+
+
+cdef str _FLAGS_KEY = "ndgrad.flags"
+
+
+cdef _Flags _flags():
+    """The calling thread's flags; a new thread starts with both off."""
+    cdef dict state = <dict>PyThreadState_GetDict()
+    f = state.get(_FLAGS_KEY)
+    if f is None:
+        f = state[_FLAGS_KEY] = _Flags.__new__(_Flags)
+    return <_Flags>f
+
+
+@cython.final
+cdef class ThreadFlags:
+    """``flags.recording`` and ``flags.training``: the calling thread's flags."""
+    @property
+    def recording(self):
+        return _flags().recording
+
+    @recording.setter
+    def recording(self, value):
+        _flags().recording = value
+
+    @property
+    def training(self):
+        return _flags().training
+
+    @training.setter
+    def training(self, value):
+        _flags().training = value
+
+
+flags = ThreadFlags()
+
+
+@cython.final
+cdef class Scope:
+    """Sets this thread's recording and/or training flag (None: unchanged) for a
+    ``with`` block, then restores both."""
+    cdef object recording, training
+    cdef bint prev_recording, prev_training
+
+    def __init__(self, recording, training):
+        self.recording = recording
+        self.training = training
+
+    def __enter__(self):
+        cdef _Flags f = _flags()
+        self.prev_recording, self.prev_training = f.recording, f.training
+        if self.recording is not None:
+            f.recording = self.recording
+        if self.training is not None:
+            f.training = self.training
+
+    def __exit__(self, *exc):
+        cdef _Flags f = _flags()
+        f.recording, f.training = self.prev_recording, self.prev_training
+        return False
 
 
 @cython.no_gc
@@ -328,7 +399,7 @@ cpdef object apply(Op op, tuple args, dict kwargs):
         result = _wrap(cls, out, None, 0)
         if op.view:
             _share_version(result, args, raw)
-        if needs and op.differentiable and flags.recording:
+        if needs and op.differentiable and _flags().recording:
             _record(op, args, raw, kwargs, out, result, False, cls)
         return result
     cdef bint multi = type(out) is tuple
@@ -338,7 +409,7 @@ cpdef object apply(Op op, tuple args, dict kwargs):
     cdef tuple wrapped = tuple([_wrap(cls, o, None, 0) for o in outs])
     if op.view:
         _share_version(wrapped[0], args, raw)
-    if needs and op.differentiable and flags.recording:
+    if needs and op.differentiable and _flags().recording:
         _record(op, args, raw, kwargs, outs if multi else outs[0],
                 wrapped if multi else wrapped[0], multi, cls)
     return wrapped if multi else wrapped[0]
@@ -380,8 +451,9 @@ def namespace_function(Op op not None, str title, type cls, object adapter,
     conventions and writes to ``out``. Compiled because it runs for every call of
     every namespace function. ``aliases``: the op's names in every namespace, for
     error messages. ``plain``: ``cls._apply`` is just ``_finish(op(...))``;
-    then a result needing no finishing (an array of ``cls``, at least
-    ``cls._min_ndim``-dimensional) is returned without calling either."""
+    then a result needing no finishing (an array of ``cls``, or a NumPy array that
+    only needs wrapping in one, at least ``cls._min_ndim``-dimensional) is returned
+    without calling either."""
     hook = cls._apply
     finish = cls._finish
     cdef int min_ndim = cls._min_ndim
@@ -398,8 +470,11 @@ def namespace_function(Op op not None, str title, type cls, object adapter,
             args += tuple([kwargs.pop(n) for n in inputs[len(args):] if n in kwargs])
         if plain:
             result = _invoke(op, args, kwargs)
-            if not (type(result) is cls and cnp.PyArray_Check((<Array>result)._data)
-                    and cnp.PyArray_NDIM(<cnp.ndarray>(<Array>result)._data) >= min_ndim):
+            if (cnp.PyArray_CheckExact(result)
+                    and cnp.PyArray_NDIM(<cnp.ndarray>result) >= min_ndim):
+                result = _wrap(cls, result, None, 0)  # a creator's (nd.array, nd.zeros)
+            elif not (type(result) is cls and cnp.PyArray_Check((<Array>result)._data)
+                      and cnp.PyArray_NDIM(<cnp.ndarray>(<Array>result)._data) >= min_ndim):
                 result = finish(result)
         else:
             result = hook(op, args, kwargs)

@@ -325,19 +325,28 @@ def sum_to(g, shape):
     """
     shape = tuple(shape)
     g = np.asarray(g)
-    lead = g.ndim - len(shape)
+    cdef cnp.ndarray a = g
+    cdef Py_ssize_t n = len(shape), lead = cnp.PyArray_NDIM(a) - n, i, d
     if lead < 0:
         raise ValueError(f"cannot sum shape {g.shape} to {shape}")
-    axes = list(range(lead))
-    for i, s in enumerate(shape):
-        d = g.shape[lead + i]
+    cdef list axes = list(range(lead))
+    cdef bint kept = False  # an axis of length one in shape is summed over
+    for i in range(n):
+        s = shape[i]
+        d = cnp.PyArray_DIMS(a)[lead + i]
         if s == 1 and d != 1:
             axes.append(lead + i)
+            kept = True
         elif s != d:
             raise ValueError(f"cannot sum shape {g.shape} to {shape}")
-    if axes:
-        g = g.sum(axis=tuple(axes), keepdims=True)
-    return g.reshape(shape)
+    if not axes:
+        return a.reshape(shape)
+    # add.reduce is what ndarray.sum calls, without its Python layer. Summing leading
+    # axes only leaves the shape as it is (unless it is 0-d, where NumPy would give a
+    # scalar): no keepdims and reshape.
+    if kept or n == 0:
+        return np.add.reduce(a, axis=tuple(axes), keepdims=True).reshape(shape)
+    return np.add.reduce(a, axis=tuple(axes))
 
 
 # ---- arithmetic on small arrays ------------------------------------------------------

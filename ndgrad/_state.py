@@ -1,15 +1,7 @@
-"""Recording and training flags, one pair per thread.
-
-MXNet keeps these thread-local; so do we, so that threads can record and differentiate
-independent graphs at once. The engine reads ``flags.recording`` on every op.
+"""Recording and training flags, one pair per thread: ``flags.recording`` and
+``flags.training`` read and set the calling thread's (see ndgrad._engine, which reads
+them on every op).
 """
-import threading
+from ndgrad._engine import flags
 
-
-class _Flags(threading.local):
-    def __init__(self):
-        self.recording = False
-        self.training = False
-
-
-flags = _Flags()
+__all__ = ["flags"]

@@ -38,47 +38,27 @@ def is_training():
     return flags.training
 
 
-class _Scope:
-    """Sets the recording and/or training flags for a ``with`` block, then restores."""
-
-    def __init__(self, recording, training):
-        self._enter = (recording, training)
-        self._prev = None
-
-    def __enter__(self):
-        self._prev = (flags.recording, flags.training)
-        recording, training = self._enter
-        if recording is not None:
-            flags.recording = recording
-        if training is not None:
-            flags.training = training
-
-    def __exit__(self, *exc):
-        flags.recording, flags.training = self._prev
-        return False
-
-
 def record(train_mode=True):
     """Record the ops run in this block so that backward can go through them.
 
     Training mode is switched on too, unless ``train_mode=False``.
     """
-    return _Scope(True, train_mode)
+    return _engine.Scope(True, train_mode)
 
 
 def pause(train_mode=False):
     """Stop recording in this block (inside ``record()``); predict mode by default."""
-    return _Scope(False, train_mode)
+    return _engine.Scope(False, train_mode)
 
 
 def train_mode():
     """Training mode in this block, recording unchanged."""
-    return _Scope(None, True)
+    return _engine.Scope(None, True)
 
 
 def predict_mode():
     """Predict mode in this block, recording unchanged."""
-    return _Scope(None, False)
+    return _engine.Scope(None, False)
 
 
 def mark_variables(variables, gradients, grad_reqs="write"):
@@ -119,8 +99,9 @@ def _head_grads(heads, head_grads, graph):
     out = []
     for k, (h, g) in enumerate(zip(heads, head_grads)):
         if g is None:  # ones: the head's shape and dtype, so only the kind to check
-            _check_kind(k, h._data.dtype)
-            g = np.empty(h._data.shape, h._data.dtype)
+            data = h._data
+            _check_kind(k, data.dtype)
+            g = np.empty(data.shape, data.dtype)
             g.fill(1)  # np.ones in half the time
         else:
             g = _given_head_grad(k, h, g, graph)
@@ -137,7 +118,7 @@ def _given_head_grad(k, h, g, graph):
             g = g._data
     else:
         g = np.asarray(g)
-    _check_kind(k, g.dtype)
+    _check_kind(k, np.dtype(g.dtype))
     if g.shape != h._data.shape:
         raise ValueError(f"backward: head gradient {k} has shape {g.shape}, but its "
                          f"head has shape {h._data.shape}; they must be equal")
@@ -148,7 +129,7 @@ def _given_head_grad(k, h, g, graph):
 
 
 def _check_kind(k, dtype):
-    if np.dtype(dtype).kind not in "biuf":
+    if dtype.kind not in "biuf":
         raise TypeError(f"backward: head gradient {k} has dtype {dtype}; it must be "
                         "real numbers (it is cast to the head's dtype)")
 

@@ -77,8 +77,9 @@ class ArrayBase(_engine.Array):
     """
     __slots__ = ()
     # A result of the array's own class with at least this many dimensions is final
-    # as the op returns it: namespace functions then skip _finish (a flavour whose
-    # _finish changes more than that overrides _apply).
+    # as the op returns it, and a NumPy array of as many once wrapped: namespace
+    # functions then skip _finish (a flavour whose _finish does more than that
+    # overrides _apply).
     _min_ndim = 0
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -146,8 +147,7 @@ class ArrayBase(_engine.Array):
 
         A non-scalar array is summed first (``out_grad`` defaults to ones).
         """
-        autograd.backward(self, [out_grad], retain_graph=retain_graph,
-                          train_mode=train_mode)
+        autograd._run([self], [out_grad], retain_graph, False, train_mode)
 
     def detach(self):
         """The same data (shared memory), cut from the recorded graph."""
@@ -385,7 +385,8 @@ class NDArray(ArrayBase):
     def reshape(self, *shape, **kwargs):
         """Reshape, with MXNet's special codes (0 -1 -2 -3 -4); ``reverse=True`` reads
         them right to left. ``x.reshape(2, 3)`` and ``x.reshape((2, 3))`` both work."""
-        if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
+        if len(shape) == 1 and (type(shape[0]) is tuple  # before the slower ABC check
+                                or not isinstance(shape[0], numbers.Integral)):
             shape = shape[0]
         if "shape" in kwargs:
             shape = kwargs.pop("shape")

@@ -47,6 +47,12 @@ def test_set_recording_and_training_return_previous_state():
     assert autograd.set_training(False) is True
 
 
+def test_scopes_set_bools():
+    with autograd.record(train_mode=1):
+        assert autograd.is_recording() is True and autograd.is_training() is True
+    assert autograd.is_recording() is False and autograd.is_training() is False
+
+
 def test_record_as_target_is_none():
     with autograd.record() as r:
         assert r is None
@@ -63,6 +69,23 @@ def test_flags_are_per_thread():
         t.start()
         t.join()
     assert seen["thread"] == (False, False)
+
+
+def test_a_threads_flags_stay_in_that_thread():
+    # A thread that ends inside record() leaves nothing behind: not in this thread,
+    # not in a later one.
+    seen = []
+
+    def worker():
+        seen.append((autograd.is_recording(), autograd.is_training()))
+        autograd.record().__enter__()
+
+    for _ in range(2):
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join()
+    assert seen == [(False, False), (False, False)]
+    assert (autograd.is_recording(), autograd.is_training()) == (False, False)
 
 
 def test_grad_is_none_then_zeros_of_same_dtype():

@@ -162,3 +162,25 @@ def test_a_fused_kernel_adds_nothing_where_its_loop_does_not_apply(adder, kernel
     before = np.array(acc, copy=True)
     assert adder(g, v, acc) is False
     np.testing.assert_array_equal(np.asarray(acc), before)
+
+
+@pytest.mark.parametrize("src, shape", [
+    ((10, 1), (1,)),        # leading axes only: no keepdims, no reshape
+    ((4, 3), (3,)),
+    ((2, 4, 3), (4, 1)),    # a kept axis of length one is summed too
+    ((4, 3), (1, 3)),
+    ((3,), ()),             # to 0-d: an array, not NumPy's scalar
+    ((2, 3), (2, 3)),       # nothing to sum
+])
+def test_sum_to_is_the_sum_over_broadcast_axes(src, shape):
+    g = np.arange(np.prod(src), dtype=np.float32).reshape(src)
+    lead = len(src) - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
+                                      if s == 1 and src[lead + i] != 1)
+    _same(_kernels.sum_to(g, shape), g.sum(axis=axes, keepdims=True).reshape(shape))
+
+
+@pytest.mark.parametrize("src, shape", [((3,), (2, 3)), ((4, 3), (2,)), ((4, 3), (4,))])
+def test_sum_to_refuses_a_shape_that_does_not_broadcast(src, shape):
+    with pytest.raises(ValueError, match="cannot sum shape"):
+        _kernels.sum_to(np.ones(src), shape)

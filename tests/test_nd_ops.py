@@ -857,3 +857,15 @@ def test_special_functions_are_accurate_in_float64():
     np.testing.assert_allclose(back, ys, rtol=1e-7)
     edges = nd.erfinv(nd.array([-1, 1, 2])).asnumpy()
     assert edges[0] == -np.inf and edges[1] == np.inf and np.isnan(edges[2])
+
+
+@pytest.mark.parametrize("make, shape", [
+    (lambda: nd.array([1, 2]), (2,)),      # a NumPy array of the op's: only wrapped
+    (lambda: nd.zeros((2, 3)), (2, 3)),
+    (lambda: nd.array(3), (1,)),           # 0-d: finished as MXNet does, to shape (1,)
+    (lambda: nd.zeros(()), (1,)),
+])
+def test_creators_give_unrecorded_nd_arrays_never_0d(make, shape):
+    x = make()
+    assert type(x) is nd.NDArray and x.shape == shape and x.dtype is np.float32
+    assert x._node is None

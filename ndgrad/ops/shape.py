@@ -32,7 +32,12 @@ def _reshape(data, shape):
 def plain_shape(shape):
     """Whether ``shape`` is a tuple of positive ints: no MXNet codes, nothing to
     convert (the common case)."""
-    return type(shape) is tuple and all([type(s) is int and s > 0 for s in shape])
+    if type(shape) is not tuple:
+        return False
+    for s in shape:  # a loop: on a few dimensions, a comprehension costs more
+        if type(s) is not int or s <= 0:
+            return False
+    return True
 
 
 def mxnet_shape(src, shape, reverse=False):
@@ -133,18 +138,15 @@ def _broadcast_to(data, shape):
     return np.broadcast_to(data, shape)
 
 
-def _sum_to(data, shape):
-    """Sum over broadcast axes so the result has ``shape``: broadcast_to's transpose."""
-    return _kernels.sum_to(data, shape)
-
-
 broadcast_to = defop("broadcast_to", _broadcast_to,
                      (lambda g, ans, x, shape: sum_to(g, x.shape),),
                      nd=("broadcast_to",), np=("broadcast_to",), doc=_broadcast_to.__doc__,
                      save_inputs=False,
                      test=GradTest("custom"))
-sum_to = defop("_sum_to", _sum_to, (lambda g, ans, x, shape: broadcast_to(g, x.shape),),
-               doc=_sum_to.__doc__, save_inputs=False, test=GradTest("custom"))
+# Summing over broadcast axes is broadcast_to's transpose.
+sum_to = defop("_sum_to", _kernels.sum_to,
+               (lambda g, ans, x, shape: broadcast_to(g, x.shape),),
+               save_inputs=False, test=GradTest("custom"))
 
 
 def _expand_dims(data, axis):
