@@ -573,10 +573,14 @@ def check(name: str, wl: Workload) -> None:
     """
     ref_impl = next(i for i in wl.impls if i.name == REFERENCE)
     ref = ref_impl.fn()
+    # Absolute slack at the gradient's scale: an element near zero is a sum of terms
+    # that cancel, whose last bits depend on each library's summation order (torch's
+    # mlp bias gradient differs by 1% of such an element on AMD EPYC).
+    atol = RTOL * float(np.max(np.abs(ref), initial=0))
     for impl in wl.impls:
         for call in (1, 2):
             got = np.asarray(impl.fn())
-            if got.shape != ref.shape or not np.allclose(got, ref, rtol=RTOL):
+            if got.shape != ref.shape or not np.allclose(got, ref, rtol=RTOL, atol=atol):
                 err = np.max(np.abs(got - ref) / np.maximum(np.abs(ref), 1e-30)) \
                     if got.shape == ref.shape else float("nan")
                 raise SystemExit(
