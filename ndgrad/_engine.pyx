@@ -748,19 +748,21 @@ cdef _visit(Node node, Py_ssize_t pid):
     node.grads = None
 
 
-cdef inline bint _exclusive(object a):
-    """Nothing but ``node.grads`` and the caller refers to ``a``, which owns its memory:
-    a write into it is seen by nobody (a VJP may hand one array to several inputs, as
-    add does; then it is referred to more than that)."""
+cdef inline bint _sums_in_place(object a):
+    """A gradient sum ``a`` may be added into: nothing but ``node.grads`` and the
+    caller refers to it and it owns its memory, so a write into it is seen by nobody
+    (a VJP may hand one array to several inputs, as add does; then it is referred to
+    more than that); and it is large (on small arrays a typed loop's new sum beats
+    NumPy's in-place add)."""
     return (cnp.PyArray_CheckExact(a) and Py_REFCNT(a) == 2
             and cnp.PyArray_BASE(<cnp.ndarray>a) == NULL
-            and cnp.PyArray_ISWRITEABLE(<cnp.ndarray>a))
+            and cnp.PyArray_ISWRITEABLE(<cnp.ndarray>a)
+            and cnp.PyArray_SIZE(<cnp.ndarray>a) > 512)
 
 
 cdef _accumulate(Node node, Py_ssize_t idx, object g, Py_ssize_t n_out, bint graph):
     """Add a gradient arriving at output ``idx`` of ``node``: into the sum so far
-    when that is large and nobody else can see it (less memory), else as a new array
-    (small arrays: a typed loop beats NumPy's in-place add)."""
+    when that may be written (_sums_in_place: less memory), else as a new array."""
     if not 0 <= idx < n_out:  # _index is writable from Python: never trust it
         raise AutogradError(f"backward: output index {idx} of a node with {n_out} "
                             "output(s); the array's graph link is corrupt")
@@ -771,7 +773,7 @@ cdef _accumulate(Node node, Py_ssize_t idx, object g, Py_ssize_t n_out, bint gra
         node.grads[idx] = g
     elif graph:
         node.grads[idx] = prev + g
-    elif _exclusive(prev) and cnp.PyArray_SIZE(<cnp.ndarray>prev) > 512:
+    elif _sums_in_place(prev):
         if _threads.split(np.add, prev, g, out=prev) is None:
             np.add(prev, g, out=prev)
     else:
@@ -780,14 +782,12 @@ cdef _accumulate(Node node, Py_ssize_t idx, object g, Py_ssize_t n_out, bint gra
 
 cdef object _sum_so_far(Node p, Py_ssize_t idx):
     """The gradient summed so far at output ``idx`` of ``p`` if a VJP may add into it
-    in place (large, and seen by nobody else: see _accumulate), else None. Not in
-    anomaly mode, which checks each VJP's own result."""
+    in place (_sums_in_place), else None. Not in anomaly mode, which checks each
+    VJP's own result."""
     if p.grads is None or _anomaly_check is not None or not 0 <= idx < len(p.grads):
         return None
     prev = p.grads[idx]
-    if prev is not None and _exclusive(prev) and cnp.PyArray_SIZE(<cnp.ndarray>prev) > 512:
-        return prev
-    return None
+    return prev if prev is not None and _sums_in_place(prev) else None
 
 
 cdef tuple _saved_inputs(OpNode node, bint graph):
