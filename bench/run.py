@@ -66,9 +66,12 @@ class Impl:
     """One implementation of a workload: a callable doing forward + backward."""
 
     name: str
-    # One full step: forward, backward, and reading the gradient back as a NumPy
-    # array. Returning it lets the runner check every implementation agrees.
-    fn: Callable[[], np.ndarray]
+    # One full step: forward and backward, returning the gradients (or trained
+    # parameters) as the library hands them out. The runner converts them to NumPy
+    # for its check, outside the timing: ndgrad's asnumpy() copies (MXNet's
+    # contract), torch's numpy() shares memory, so converting in the step would time
+    # a copy that only some libraries make, not their autograd.
+    fn: Callable[[], tuple]
     # How many primitive calls one step makes, and what they are, for the per-op
     # overhead figure ("recorded op" for tape-based libraries, "NumPy call" for the
     # hand-written version). 0 means "don't report a per-op figure".
@@ -202,7 +205,7 @@ def _chain(rounds: int, opts: argparse.Namespace) -> Workload:
     recorded_ops = 3 * rounds + 1  # mul, tanh, add per round; one sum
 
     # Inputs are created once, outside the timed step, as a training loop's
-    # parameters are: the step is record + forward + backward + read the gradient.
+    # parameters are: the step is record + forward + backward, returning x.grad.
     x_nd = nd.array(x0)
     x_nd.attach_grad()
 
@@ -213,7 +216,7 @@ def _chain(rounds: int, opts: argparse.Namespace) -> Workload:
                 y = nd.tanh(y * 1.01) + y
             s = y.sum()
         s.backward()
-        return x_nd.grad.asnumpy()
+        return (x_nd.grad,)
 
     def numpy_step():
         # Forward, keeping each tanh output: it is all the backward pass needs,
@@ -229,7 +232,7 @@ def _chain(rounds: int, opts: argparse.Namespace) -> Workload:
         g = np.ones_like(x0)
         for t in reversed(ts):
             g = g + g * (1 - t * t) * 1.01
-        return g
+        return (g,)
 
     # NumPy calls per step: 3 per round forward, 5 per round backward
     # (t*t, 1-, g*, *1.01, g+), plus sum and ones_like.
@@ -244,7 +247,7 @@ def _chain(rounds: int, opts: argparse.Namespace) -> Workload:
             for _ in range(rounds):
                 y = torch.tanh(y * 1.01) + y
             y.sum().backward()
-            return x_t.grad.numpy()
+            return (x_t.grad.numpy(),)
         return _torch_variants(torch, step, recorded_ops)
 
     def hips_impls(ag):
@@ -261,7 +264,7 @@ def _chain(rounds: int, opts: argparse.Namespace) -> Workload:
             # Its tanh VJP is g / cosh(x)**2; cosh overflows to inf once |y| is
             # large, which gives the right 0 but warns on every call.
             with np.errstate(over="ignore"):
-                return np.asarray(df(x0))
+                return (df(x0),)
         return [Impl("hips-autograd", step, recorded_ops)]
 
     def mygrad_impls(mg):
@@ -272,7 +275,7 @@ def _chain(rounds: int, opts: argparse.Namespace) -> Workload:
             for _ in range(rounds):
                 y = mg.tanh(y * 1.01) + y
             mg.sum(y).backward()
-            return np.asarray(x_mg.grad)
+            return (x_mg.grad,)
         return [Impl("mygrad", step, recorded_ops)]
 
     return _workload([
@@ -292,9 +295,10 @@ def chain100(opts):
     return _chain(100, opts)
 
 
-def _flat(*grads) -> np.ndarray:
-    """Several gradients as one vector, so one check covers them all."""
-    return np.concatenate([np.asarray(g, dtype=np.float32).ravel() for g in grads])
+def _flat(grads: tuple) -> np.ndarray:
+    """A step's gradients as one NumPy vector, so one check covers them all."""
+    return np.concatenate([np.asarray(g.asnumpy() if hasattr(g, "asnumpy") else g,
+                                      dtype=np.float32).ravel() for g in grads])
 
 
 @workload("mlp", "784-256-10 ReLU MLP, batch 128, log_softmax + pick loss, backward")
@@ -325,7 +329,7 @@ def mlp(opts):
             o = nd.dot(nd.relu(nd.dot(X_nd, W1) + b1), W2) + b2
             loss = nd.mean(-nd.pick(nd.log_softmax(o), y_nd))
         loss.backward()
-        return _flat(*(p.grad.asnumpy() for p in params_nd))
+        return tuple(p.grad for p in params_nd)
 
     rows = np.arange(n)
 
@@ -342,7 +346,7 @@ def mlp(opts):
         do[rows, y] -= 1
         do /= n
         dhid = (do @ W2.T) * (a > 0)
-        return _flat(X.T @ dhid, dhid.sum(axis=0), hid.T @ do, do.sum(axis=0))
+        return X.T @ dhid, dhid.sum(axis=0), hid.T @ do, do.sum(axis=0)
 
     def torch_impls(torch):
         X_t, y_t = torch.from_numpy(X), torch.from_numpy(y)
@@ -355,7 +359,7 @@ def mlp(opts):
             o = torch.relu(X_t @ W1 + b1) @ W2 + b2
             loss = (-torch.log_softmax(o, 1).gather(1, y_t[:, None])).mean()
             loss.backward()
-            return _flat(*(p.grad.numpy() for p in ps))
+            return tuple(p.grad.numpy() for p in ps)
         return _torch_variants(torch, step)
 
     def hips_impls(ag):
@@ -367,7 +371,7 @@ def mlp(opts):
             logp = o - logsumexp(o, axis=1, keepdims=True)
             return anp.mean(-logp[rows, y])
         dloss = ag.grad(loss, (0, 1, 2, 3))
-        return [Impl("hips-autograd", lambda: _flat(*dloss(*params0)))]
+        return [Impl("hips-autograd", lambda: dloss(*params0))]
 
     def mygrad_impls(mg):
         nnet = importlib.import_module("mygrad.nnet")
@@ -377,7 +381,7 @@ def mlp(opts):
             W1, b1, W2, b2 = ps
             o = mg.matmul(nnet.relu(mg.matmul(X, W1) + b1), W2) + b2
             mg.mean(-nnet.logsoftmax(o, axis=1)[rows, y]).backward()
-            return _flat(*(p.grad for p in ps))
+            return tuple(p.grad for p in ps)
         return [Impl("mygrad", step)]
 
     return _workload([
@@ -407,13 +411,13 @@ def big(opts):
             t = nd.tanh(x_nd)
             loss = (t * x_nd + x_nd * x_nd).sum()
         loss.backward()
-        return x_nd.grad.asnumpy()
+        return (x_nd.grad,)
 
     def numpy_step():
         t = np.tanh(x0)
         (t * x0 + x0 * x0).sum()
         # d/dx [tanh(x) x + x^2] = (1 - t^2) x + t + 2x
-        return (1 - t * t) * x0 + t + 2 * x0
+        return ((1 - t * t) * x0 + t + 2 * x0,)
 
     def torch_impls(torch):
         x_t = torch.tensor(x0, requires_grad=True)
@@ -422,7 +426,7 @@ def big(opts):
             x_t.grad = None
             t = torch.tanh(x_t)
             (t * x_t + x_t * x_t).sum().backward()
-            return x_t.grad.numpy()
+            return (x_t.grad.numpy(),)
         return _torch_variants(torch, step)
 
     def hips_impls(ag):
@@ -432,7 +436,7 @@ def big(opts):
             t = anp.tanh(x)
             return anp.sum(t * x + x * x)
         dloss = ag.grad(loss)
-        return [Impl("hips-autograd", lambda: np.asarray(dloss(x0)))]
+        return [Impl("hips-autograd", lambda: (dloss(x0),))]
 
     def mygrad_impls(mg):
         x_mg = mg.tensor(x0)
@@ -440,7 +444,7 @@ def big(opts):
         def step():
             t = mg.tanh(x_mg)
             mg.sum(t * x_mg + x_mg * x_mg).backward()
-            return np.asarray(x_mg.grad)
+            return (x_mg.grad,)
         return [Impl("mygrad", step)]
 
     wl = _workload([
@@ -495,7 +499,7 @@ def linreg(opts):
             loss.backward()
             w[:] = w - lr * w.grad / batch_size
             b[:] = b - lr * b.grad / batch_size
-        return _flat(w.asnumpy(), b.asnumpy())
+        return w, b
 
     def numpy_step():
         w, b = w0.copy(), b0.copy()
@@ -506,7 +510,7 @@ def linreg(opts):
             # backward of a non-scalar loss sums it: d/dyhat sum(r^2/2) = r
             w -= lr * (X.T @ r) / batch_size
             b -= lr * r.sum(axis=0) / batch_size
-        return _flat(w, b)
+        return w, b
 
     def torch_impls(torch):
         features_t, labels_t = torch.from_numpy(features), torch.from_numpy(labels)
@@ -523,7 +527,7 @@ def linreg(opts):
                     w -= lr * w.grad / batch_size
                     b -= lr * b.grad / batch_size
                 w.grad = b.grad = None
-            return _flat(w.detach().numpy(), b.detach().numpy())
+            return w.detach().numpy(), b.detach().numpy()
         return _torch_variants(torch, step)
 
     def hips_impls(ag):
@@ -540,7 +544,7 @@ def linreg(opts):
                 dw, db = dloss(w, b, features[idx], labels[idx])
                 w = w - lr * dw / batch_size
                 b = b - lr * db / batch_size
-            return _flat(w, b)
+            return w, b
         return [Impl("hips-autograd", step)]
 
     def mygrad_impls(mg):
@@ -552,7 +556,7 @@ def linreg(opts):
                 ((yhat - y.reshape(yhat.shape)) ** 2 / 2).backward()
                 w = mg.tensor(w.data - lr * w.grad / batch_size)
                 b = mg.tensor(b.data - lr * b.grad / batch_size)
-            return _flat(w.data, b.data)
+            return w.data, b.data
         return [Impl("mygrad", step)]
 
     return _workload([
@@ -572,14 +576,14 @@ def check(name: str, wl: Workload) -> None:
     doing the work the others do.
     """
     ref_impl = next(i for i in wl.impls if i.name == REFERENCE)
-    ref = ref_impl.fn()
+    ref = _flat(ref_impl.fn())
     # Absolute slack at the gradient's scale: an element near zero is a sum of terms
     # that cancel, whose last bits depend on each library's summation order (torch's
     # mlp bias gradient differs by 1% of such an element on AMD EPYC).
     atol = RTOL * float(np.max(np.abs(ref), initial=0))
     for impl in wl.impls:
         for call in (1, 2):
-            got = np.asarray(impl.fn())
+            got = _flat(impl.fn())
             if got.shape != ref.shape or not np.allclose(got, ref, rtol=RTOL, atol=atol):
                 err = np.max(np.abs(got - ref) / np.maximum(np.abs(ref), 1e-30)) \
                     if got.shape == ref.shape else float("nan")
