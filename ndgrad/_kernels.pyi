@@ -29,3 +29,6 @@ class _Adder:
 tanh_grad_add: _Adder
 sigmoid_grad_add: _Adder
 relu_grad_add: _Adder
+def gather_last(data: ArrayLike, idx: ArrayLike) -> np.ndarray[Any, Any] | None: ...
+def scatter_last(g: ArrayLike, idx: ArrayLike,
+                 shape: Sequence[int]) -> np.ndarray[Any, Any] | None: ...

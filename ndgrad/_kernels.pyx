@@ -518,3 +518,89 @@ def multiply_grad(g, x):
         cnp.PyArray_CLEARFLAGS(v, cnp.NPY_ARRAY_WRITEABLE)
         return v
     return multiply(g, x)
+
+
+# ---- one element per lane along the last axis: pick and its gradient ---------------
+# NumPy does these with a fancy index of one index array per axis (aranges for all
+# but the last), whose set-up costs more than the copy on a batch of labels.
+
+cdef bint _per_lane(cnp.ndarray a, cnp.ndarray idx, Py_ssize_t lanes, Py_ssize_t n):
+    """``a`` float32/float64, C-contiguous and behaved; ``idx`` int64 C-contiguous
+    (native order) holding ``lanes`` positions, every one in [0, n)."""
+    cdef Py_ssize_t i
+    cdef cnp.int64_t* p
+    if cnp.PyArray_TYPE(a) != cnp.NPY_FLOAT32 and cnp.PyArray_TYPE(a) != cnp.NPY_FLOAT64:
+        return False
+    if not (cnp.PyArray_IS_C_CONTIGUOUS(a) and cnp.PyArray_ISBEHAVED_RO(a)):
+        return False
+    if (cnp.PyArray_TYPE(idx) != cnp.NPY_INT64 or not cnp.PyArray_IS_C_CONTIGUOUS(idx)
+            or not cnp.PyArray_ISBEHAVED_RO(idx) or cnp.PyArray_SIZE(idx) != lanes):
+        return False
+    p = <cnp.int64_t*>cnp.PyArray_DATA(idx)
+    for i in range(lanes):
+        if p[i] < 0 or p[i] >= n:
+            return False
+    return True
+
+
+cdef void _gather(floating* src, cnp.int64_t* idx, floating* out, Py_ssize_t lanes,
+                  Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(lanes):
+        out[i] = src[i * n + idx[i]]
+
+
+cdef void _scatter(floating* g, cnp.int64_t* idx, floating* out, Py_ssize_t lanes,
+                   Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(lanes):
+        out[i * n + idx[i]] = g[i]
+
+
+def gather_last(data, idx):
+    """``data[..., idx]`` lane by lane: for ``data`` of shape (..., n) and int64
+    ``idx`` of shape (...) (or (..., 1)), the array of ``data``'s shape without its
+    last axis holding ``data[i, idx[i]]`` in lane i. None where the typed loop does
+    not apply (the caller indexes with NumPy, which raises its own errors)."""
+    cdef cnp.ndarray x, i, out
+    if not (cnp.PyArray_CheckExact(data) and cnp.PyArray_CheckExact(idx)):
+        return None
+    x, i = <cnp.ndarray>data, <cnp.ndarray>idx
+    if cnp.PyArray_NDIM(x) == 0:
+        return None
+    cdef Py_ssize_t n = cnp.PyArray_DIMS(x)[cnp.PyArray_NDIM(x) - 1]
+    if n == 0 or not _per_lane(x, i, cnp.PyArray_SIZE(x) // n, n):
+        return None
+    out = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(x) - 1, cnp.PyArray_DIMS(x),
+                            cnp.PyArray_TYPE(x), 0)
+    if cnp.PyArray_TYPE(x) == cnp.NPY_FLOAT32:
+        _gather(<float*>cnp.PyArray_DATA(x), <cnp.int64_t*>cnp.PyArray_DATA(i),
+                <float*>cnp.PyArray_DATA(out), cnp.PyArray_SIZE(out), n)
+    else:
+        _gather(<double*>cnp.PyArray_DATA(x), <cnp.int64_t*>cnp.PyArray_DATA(i),
+                <double*>cnp.PyArray_DATA(out), cnp.PyArray_SIZE(out), n)
+    return out
+
+
+def scatter_last(g, idx, shape):
+    """gather_last's transpose: zeros of ``shape`` (..., n) with ``g[i]`` at
+    ``idx[i]`` of lane i, for ``g`` holding one value per lane. None where the typed
+    loop does not apply."""
+    cdef cnp.ndarray v, i, out
+    if not (cnp.PyArray_CheckExact(g) and cnp.PyArray_CheckExact(idx)) or not shape:
+        return None
+    v, i = <cnp.ndarray>g, <cnp.ndarray>idx
+    cdef Py_ssize_t d, total = 1, n = shape[len(shape) - 1]
+    cdef Py_ssize_t lanes = cnp.PyArray_SIZE(v)
+    for d in shape:
+        total *= d
+    if n == 0 or lanes * n != total or not _per_lane(v, i, lanes, n):
+        return None
+    out = np.zeros(shape, dtype=v.dtype)
+    if cnp.PyArray_TYPE(v) == cnp.NPY_FLOAT32:
+        _scatter(<float*>cnp.PyArray_DATA(v), <cnp.int64_t*>cnp.PyArray_DATA(i),
+                 <float*>cnp.PyArray_DATA(out), lanes, n)
+    else:
+        _scatter(<double*>cnp.PyArray_DATA(v), <cnp.int64_t*>cnp.PyArray_DATA(i),
+                 <double*>cnp.PyArray_DATA(out), lanes, n)
+    return out

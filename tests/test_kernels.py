@@ -184,3 +184,43 @@ def test_sum_to_is_the_sum_over_broadcast_axes(src, shape):
 def test_sum_to_refuses_a_shape_that_does_not_broadcast(src, shape):
     with pytest.raises(ValueError, match="cannot sum shape"):
         _kernels.sum_to(np.ones(src), shape)
+
+
+@given(FLOATS, hnp.array_shapes(min_dims=1, max_dims=3, max_side=12), st.data())
+def test_gather_and_scatter_last_are_numpys_fancy_index(dtype, shape, data):
+    x = data.draw(hnp.arrays(dtype, shape, elements=st.floats(-1e3, 1e3, width=32)))
+    lanes = shape[:-1]
+    idx = data.draw(hnp.arrays(np.int64, lanes, elements=st.integers(0, shape[-1] - 1)))
+    _same(_kernels.gather_last(x, idx),
+          np.take_along_axis(x, idx[..., None], axis=-1)[..., 0])
+    g = data.draw(hnp.arrays(dtype, lanes, elements=st.floats(-1e3, 1e3, width=32)))
+    want = np.zeros(shape, dtype)
+    np.put_along_axis(want, idx[..., None], g[..., None], axis=-1)
+    _same(_kernels.scatter_last(g, idx, shape), want)
+    _same(_kernels.scatter_last(g[..., None], idx[..., None], shape), want)
+
+
+_BAD_LANES = [
+    ((2, 3), np.array([0, 3])),                 # out of range
+    ((2, 3), np.array([-1, 0])),                # negative
+    ((2, 3), np.array([0, 1], np.int32)),       # not int64
+    ((2, 3), np.array([0, 1, 2])),              # not one per lane
+    ((2, 0), np.array([0, 0])),                 # an empty axis
+]
+
+
+@pytest.mark.parametrize("shape, idx", _BAD_LANES)
+def test_gather_and_scatter_last_decline_indices_they_cannot_use(shape, idx):
+    assert _kernels.gather_last(np.ones(shape, np.float32), idx) is None
+    assert _kernels.scatter_last(np.ones(shape[0], np.float32), idx, shape) is None
+
+
+@pytest.mark.parametrize("x, g", [
+    (np.ones((2, 3), np.int32), np.ones(2, np.int32)),                 # not float
+    (np.ones((3, 2), np.float32).T, np.ones(4, np.float32)[::2]),      # not contiguous
+    (np.ones((2, 3), ">f4"), np.ones(2, ">f4")),                       # byte-swapped
+])
+def test_gather_and_scatter_last_decline_data_they_cannot_read(x, g):
+    idx = np.array([0, 1])
+    assert _kernels.gather_last(x, idx) is None
+    assert _kernels.scatter_last(g, idx, x.shape) is None

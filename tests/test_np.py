@@ -2,8 +2,12 @@
 gradients through np functions, npx, flavour mixing. Every expected text or value
 below was printed by MXNet 1.9.1 (numpy 1.23.5) for the same code, unless a comment
 says ndgrad differs on purpose (and why)."""
+import warnings
+
 import numpy as onp
 import pytest
+from hypothesis import given, strategies as st
+from hypothesis.extra import numpy as hnp
 
 from ndgrad import autograd, nd, np, npx
 from ndgrad.testing import check_gradients
@@ -273,6 +277,24 @@ def test_reductions():
     assert repr(np.prod(m, axis=1)) == "array([15., 48.])"
     assert repr(np.array([[1, 5, 3], [4, 2, 6]], dtype="int32").max()) == \
         "array(6, dtype=int32)"
+
+
+@given(st.sampled_from([onp.float32, onp.float64]),
+       hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=9), st.data())
+def test_mean_is_numpys_bit_for_bit(dtype, shape, data):
+    # ndgrad computes a float mean itself (a sum, then one division) rather than
+    # through np.mean's Python layers: it must round exactly as np.mean does.
+    x = data.draw(hnp.arrays(dtype, shape, elements=st.floats(-1e6, 1e6, width=32)))
+    axis = data.draw(st.none() | st.integers(-len(shape), len(shape) - 1)
+                     | st.lists(st.integers(0, len(shape) - 1), min_size=1, unique=True)
+                     .map(tuple))
+    keepdims = data.draw(st.booleans())
+    with warnings.catch_warnings():  # the mean of an empty slice warns, in both
+        warnings.simplefilter("ignore", RuntimeWarning)
+        want = onp.mean(x, axis=axis, keepdims=keepdims)
+        got = np.mean(np.array(x, dtype=dtype), axis=axis, keepdims=keepdims)
+    assert got.dtype == want.dtype and got.shape == onp.shape(want)
+    onp.testing.assert_array_equal(got.asnumpy(), want)
 
 
 def test_linalg_values_and_gradients():

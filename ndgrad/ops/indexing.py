@@ -7,6 +7,7 @@ made of these ops and differentiable to any order.
 """
 import numpy as np
 
+from ndgrad import _kernels
 from ndgrad._engine import Array
 from ndgrad.ops.axes import AxisError, normalize_axes, normalize_axis
 from ndgrad.ops.creation import zeros_like
@@ -58,6 +59,10 @@ def _along(indices, axis):
 def _put_along(g, indices, axis, shape):
     """Zeros of ``shape`` with ``g`` added at ``indices`` along ``axis``."""
     axis %= len(shape)
+    if axis == len(shape) - 1 and indices.shape[axis] == 1:
+        out = _kernels.scatter_last(g, indices, shape)
+        if out is not None:
+            return out
     out = np.zeros(shape, dtype=g.dtype)
     where = _along(indices, axis)
     if indices.shape[axis] == 1:  # one position per lane (pick): nothing to add up
@@ -91,8 +96,13 @@ def _pick(data, index, axis=-1, keepdims=False, mode="clip"):
     if idx.shape != want and idx.shape != want[:ax] + (1,) + want[ax:]:
         raise ValueError(f"pick: index shape {idx.shape} does not match data shape "
                          f"{data.shape} without axis {axis} ({want})")
-    idx = _lanes("pick", idx, data.shape, ax, mode).reshape(want[:ax] + (1,) + want[ax:])
-    out = data[_along(idx, ax)]
+    kept = want[:ax] + (1,) + want[ax:]
+    idx = _lanes("pick", idx, data.shape, ax, mode)
+    if ax == data.ndim - 1:
+        out = _kernels.gather_last(data, idx)
+        if out is not None:
+            return out.reshape(kept) if keepdims else out
+    out = data[_along(idx.reshape(kept), ax)]
     return out if keepdims else out.reshape(want)
 
 

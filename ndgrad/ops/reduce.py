@@ -1,4 +1,6 @@
 """Reductions. Their VJPs broadcast the gradient back over the reduced axes."""
+import math
+
 import numpy as np
 
 from ndgrad._engine import Array
@@ -26,7 +28,9 @@ def _spread(g, x, axis):
 
 
 def _count(x, axis):
-    return x.size // max(1, int(np.prod(_kept_shape(x.shape, axis))))
+    if axis is None:
+        return x.size
+    return x.size // max(1, math.prod(_kept_shape(x.shape, axis)))
 
 
 def _sum(data, axis=None, keepdims=False):
@@ -52,6 +56,14 @@ def _mean(data, axis=None, keepdims=False, dtype=None):
         >>> nd.mean(nd.array([1, 2, 4], dtype='int32'))
         [2]
     """
+    if dtype is None and type(data) is np.ndarray and data.dtype.char in "fd" and data.size:
+        # np.mean's own two steps for a float array, without its Python layers (which
+        # cost several times the sum itself on a batch of losses).
+        total = np.add.reduce(data, axis=axis, keepdims=keepdims)
+        count = data.size // total.size
+        if type(total) is np.ndarray:
+            return np.true_divide(total, count, out=total)
+        return total.dtype.type(total / count)
     return np.mean(data, axis=axis, keepdims=keepdims, dtype=dtype)
 
 
@@ -85,6 +97,8 @@ def _axis_tuple(axis):
 def _reduced_axes(op, data, axis, exclude=False):
     """MXNet's reduction axes: ``axis=()`` is every axis; ``exclude=True`` reduces
     every axis except those given."""
+    if axis is None and not exclude:
+        return None
     given = normalize_axes(op, _axis_tuple(axis), data.shape)
     if exclude:
         return tuple(a for a in range(data.ndim) if a not in given)
