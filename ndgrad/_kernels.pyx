@@ -8,6 +8,7 @@ the NumPy expression, which is the reference the tests compare against.
 """
 cimport cython
 cimport numpy as cnp
+from cpython.ref cimport Py_INCREF
 from libc.math cimport exp, expf, log
 import numpy as np
 
@@ -604,3 +605,45 @@ def scatter_last(g, idx, shape):
         _scatter(<double*>cnp.PyArray_DATA(v), <cnp.int64_t*>cnp.PyArray_DATA(i),
                  <double*>cnp.PyArray_DATA(out), lanes, n)
     return out
+
+
+cdef extern from "numpy/arrayobject.h":
+    object _new_from_descr "PyArray_NewFromDescr" (
+        type subtype, cnp.dtype descr, int nd, cnp.npy_intp* dims, cnp.npy_intp* strides,
+        void* data, int flags, object obj)
+
+
+def broadcast_to(x, shape):
+    """np.broadcast_to(x, shape): a read-only view, built directly when ``x`` has as
+    many axes as ``shape`` (how a reduction's gradient is spread back), where NumPy's
+    Python layers cost several times the view itself; NumPy's own call otherwise (and
+    for its errors)."""
+    cdef cnp.ndarray a, view
+    cdef int k, nd
+    cdef cnp.npy_intp d
+    cdef cnp.npy_intp dims[cnp.NPY_MAXDIMS]
+    cdef cnp.npy_intp strides[cnp.NPY_MAXDIMS]
+    if not (cnp.PyArray_CheckExact(x) and type(shape) is tuple):
+        return np.broadcast_to(x, shape)
+    a = <cnp.ndarray>x
+    nd = cnp.PyArray_NDIM(a)
+    if len(<tuple>shape) != nd:
+        return np.broadcast_to(x, shape)
+    for k in range(nd):
+        if type((<tuple>shape)[k]) is not int:
+            return np.broadcast_to(x, shape)
+        d = (<tuple>shape)[k]
+        if cnp.PyArray_DIMS(a)[k] == 1 and d >= 0:
+            strides[k] = 0  # as NumPy's, also where d is 1
+        elif d == cnp.PyArray_DIMS(a)[k]:
+            strides[k] = cnp.PyArray_STRIDES(a)[k]
+        else:
+            return np.broadcast_to(x, shape)
+        dims[k] = d
+    descr = a.dtype
+    Py_INCREF(descr)  # NewFromDescr steals a reference to it
+    # flags 0: not writeable, as np.broadcast_to's views are
+    view = _new_from_descr(np.ndarray, descr, nd, dims, strides, cnp.PyArray_DATA(a), 0,
+                           None)
+    cnp.set_array_base(view, a)  # the view keeps x's memory alive
+    return view

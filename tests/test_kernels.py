@@ -224,3 +224,26 @@ def test_gather_and_scatter_last_decline_data_they_cannot_read(x, g):
     idx = np.array([0, 1])
     assert _kernels.gather_last(x, idx) is None
     assert _kernels.scatter_last(g, idx, x.shape) is None
+
+
+@given(hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4), st.data())
+def test_broadcast_to_is_numpys_read_only_view(shape, data):
+    # x has shape's number of axes, some of them of length one: the typed path.
+    src = tuple(data.draw(st.sampled_from([d, 1])) for d in shape)
+    x = data.draw(hnp.arrays(data.draw(st.sampled_from(["f4", "f8", "i8", ">f8"])), src))
+    if src and data.draw(st.booleans()):
+        x = x[tuple(slice(None, None, -1) for _ in src)]  # negative strides
+    got, want = _kernels.broadcast_to(x, shape), np.broadcast_to(x, shape)
+    assert got.shape == want.shape and got.strides == want.strides
+    assert got.dtype == want.dtype and not got.flags.writeable
+    assert got.size == 0 or np.shares_memory(got, x)
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("src, shape", [((2,), (3,)), ((2, 1), (2, -1)), ((2, 3), (3,))])
+def test_broadcast_to_raises_numpys_errors(src, shape):
+    with pytest.raises(ValueError) as want:
+        np.broadcast_to(np.ones(src), shape)
+    with pytest.raises(ValueError) as got:
+        _kernels.broadcast_to(np.ones(src), shape)
+    assert str(got.value) == str(want.value)
