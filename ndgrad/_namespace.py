@@ -36,6 +36,28 @@ def _signature(spec, adapter):
     return inspect.Signature(params)
 
 
+class _LazySignature(inspect.Signature):
+    """A signature worked out when first read (help(), inspect.signature): working out
+    the few hundred of the namespaces took a fifth of ``import ndgrad``."""
+    __slots__ = ("_spec", "_adapter")
+
+    @classmethod
+    def of(cls, spec, adapter):
+        # Signature's own slots stay unset until read (its __init__ would fill them);
+        # replace() and unpickling make their new signatures with __init__, complete.
+        signature = cls.__new__(cls)
+        signature._spec, signature._adapter = spec, adapter
+        return signature
+
+    def __getattr__(self, name):  # called only for unset attributes
+        if name not in inspect.Signature.__slots__:
+            raise AttributeError(name)
+        signature = _signature(self._spec, self._adapter)
+        for slot in inspect.Signature.__slots__:
+            setattr(self, slot, getattr(signature, slot))
+        return getattr(self, name)
+
+
 def make_function(spec, name, cls, adapter, doc=None):
     # The body is compiled (ndgrad._engine.namespace_function); the Python function
     # around it is what help() and inspect know how to show, with this name,
@@ -51,7 +73,7 @@ def make_function(spec, name, cls, adapter, doc=None):
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = doc or spec.doc
-    function.__signature__ = _signature(spec, adapter)
+    function.__signature__ = _LazySignature.of(spec, adapter)
     return function
 
 

@@ -10,7 +10,6 @@ The mode is process-wide, like the engine's hooks, not per thread.
 """
 import os
 import sys
-import traceback
 
 import numpy as np
 
@@ -28,6 +27,7 @@ class AnomalyError(AutogradError):
 
 def _trace():
     # The frames above the op call; lines are looked up only if an error is reported.
+    import traceback  # here: only anomaly mode needs it
     stack = traceback.StackSummary.extract(traceback.walk_stack(sys._getframe(1)),
                                            lookup_lines=False)
     stack.reverse()
@@ -40,6 +40,7 @@ def _where(node):
         return (f"'{node.op.name}' was recorded while anomaly mode was off, so where "
                 "it was recorded is unknown; turn anomaly mode on before the forward "
                 "pass.")
+    import traceback
     frames = [f for f in node.trace if not f.filename.startswith(_PACKAGE)]
     frames = traceback.StackSummary.from_list(frames[-_SHOWN_FRAMES:])
     return (f"'{node.op.name}' was recorded at (most recent call last):\n"

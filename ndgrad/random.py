@@ -4,7 +4,9 @@ import threading
 import numpy as np
 
 _lock = threading.Lock()
-_generator = np.random.default_rng()
+# Made on first use: numpy.random (and the hashlib, secrets... it imports) costs about
+# a fifth of `import ndgrad`, which scripts that never sample should not pay.
+_generator = None
 
 
 def seed(seed_state, ctx="all"):
@@ -19,4 +21,9 @@ def seed(seed_state, ctx="all"):
 
 
 def generator():
+    global _generator
+    if _generator is None:
+        with _lock:
+            if _generator is None:
+                _generator = np.random.default_rng()
     return _generator

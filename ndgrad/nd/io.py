@@ -5,8 +5,6 @@ one entry per array, plus ``__ndgrad__``, a small header saying whether a list (
 ``0``, ``1``, ...) or a dict (entries named by its keys) was saved. Dtypes and shapes
 are kept; gradients and graphs are not.
 """
-import json
-
 import numpy as np
 
 from ndgrad._engine import Array
@@ -40,6 +38,7 @@ def save(fname, data):
             raise TypeError(f"save: entry {key!r} is a {type(a).__name__}, not an NDArray")
         if key == _HEADER:
             raise ValueError(f"save: the key {_HEADER!r} is reserved")
+    import json  # here: only save and load need it, few scripts call them
     header = json.dumps({"format": "ndgrad", "version": _VERSION, "kind": kind,
                          "keys": [k for k, _ in items]})
     with open(fname, "wb") as f:  # a file object: np.savez would append '.npz' to a name
@@ -48,6 +47,7 @@ def save(fname, data):
 
 def load(fname):
     """Load what ``save`` wrote: a list of NDArrays, or a dict of str -> NDArray."""
+    import json
     from ndgrad.ndarray import NDArray
     archive = np.load(fname, allow_pickle=False)
     if not isinstance(archive, np.lib.npyio.NpzFile) or _HEADER not in archive.files:

@@ -358,6 +358,20 @@ def _summary(doc):
     return (doc or "").split(">>>")[0].rstrip().rstrip(":").rstrip()
 
 
+def _reflow(text, width=84):
+    """The words of ``text`` (however indented) in lines of at most ``width``
+    characters. Not textwrap.fill: its regular expressions on these summaries were a
+    sixth of ``import ndgrad``, and it kept the indentation of continued lines."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "\n".join(lines + [line])
+
+
 def apply(namespace, submodules, examples, summaries=None):
     """Give the functions of ``namespace`` (a module's globals; ``submodules`` by name)
     named in ``examples`` the example, after their summary."""
@@ -365,6 +379,6 @@ def apply(namespace, submodules, examples, summaries=None):
     for full, example in examples.items():
         module, _, name = full.rpartition(".")
         fn = (vars(submodules[module]) if module else namespace)[name]
-        summary = summaries.get(full) or textwrap.dedent(_summary(fn.__doc__)).strip()
-        fn.__doc__ = (textwrap.fill(summary, 84) + "\n\n" +
+        summary = summaries.get(full) or _summary(fn.__doc__)
+        fn.__doc__ = (_reflow(summary) + "\n\n" +
                       textwrap.indent(example, "    ") + "\n")

@@ -106,26 +106,28 @@ def _nd_compare(lhs, rhs):
     return (lhs, rhs), {"dtype": np.dtype(getattr(ref, "dtype", np.float32))}
 
 
-def _compare(name, ufunc, symbol, np_name=None):
+def _compare(name, ufunc, symbol, printed, np_name=None):
+    # printed: what the example prints, written out (formatting arrays at import is slow)
     def forward(lhs, rhs, dtype=None):
         out = ufunc(lhs, rhs)
         return out if dtype is None else out.astype(dtype)
     forward.__doc__ = (f"1 where lhs {symbol} rhs, else 0 (with broadcasting). Its "
                        "gradient is zero, as in MXNet.\n\n"
                        f"    >>> nd.{name}(nd.array([1, 2, 3]), 2)\n"
-                       f"    {ufunc([1, 2, 3], 2).astype(np.float32)}")
+                       f"    {printed}")
     return defop(name, forward, (_zero_grad, lambda g, ans, a, b, dtype=None: zeros_like(b)),
                  inputs=BINARY, nd=(name, "broadcast_" + name), nd_args=_nd_compare,
                  np=(np_name or name,),
                  test=GradTest("broadcast", distinct=True))
 
 
-equal = _compare("equal", np.equal, "==")
-not_equal = _compare("not_equal", np.not_equal, "!=")
-greater = _compare("greater", np.greater, ">")
-greater_equal = _compare("greater_equal", np.greater_equal, ">=")
-lesser = _compare("lesser", np.less, "<", np_name="less")
-lesser_equal = _compare("lesser_equal", np.less_equal, "<=", np_name="less_equal")
+equal = _compare("equal", np.equal, "==", "[0. 1. 0.]")
+not_equal = _compare("not_equal", np.not_equal, "!=", "[1. 0. 1.]")
+greater = _compare("greater", np.greater, ">", "[0. 0. 1.]")
+greater_equal = _compare("greater_equal", np.greater_equal, ">=", "[0. 1. 1.]")
+lesser = _compare("lesser", np.less, "<", "[1. 0. 0.]", np_name="less")
+lesser_equal = _compare("lesser_equal", np.less_equal, "<=", "[1. 1. 0.]",
+                        np_name="less_equal")
 
 
 def _unary(name, fwd, vjp, doc, *, domain=(-2.0, 2.0), avoid=(),
@@ -383,28 +385,28 @@ hypot = _binary("hypot", np.hypot,
                 nd_names=("broadcast_hypot",))
 
 
-def _logical(name, ufunc, word):
+def _logical(name, ufunc, word, printed):
     def forward(lhs, rhs):
         return ufunc(lhs, rhs).astype(np.result_type(lhs, rhs))
     forward.__doc__ = (f"Logical {word} of (lhs != 0) and (rhs != 0) with broadcasting, "
                        "as 0/1 in the inputs' dtype. Its gradient is zero.\n\n"
                        f"    >>> nd.{name}(nd.array([0, 1, 2]), nd.array([1, 0, 3]))\n"
-                       f"    {ufunc([0, 1, 2], [1, 0, 3]).astype(np.float32)}")
+                       f"    {printed}")
     return defop(name, forward, (_zero_grad, lambda g, ans, a, b: zeros_like(b)),
                  inputs=BINARY, nd=(name, "broadcast_" + name), doc=forward.__doc__,
                  test=GradTest("broadcast", avoid=(0.0,)))  # it jumps at 0
 
 
-logical_and = _logical("logical_and", np.logical_and, "and")
-logical_or = _logical("logical_or", np.logical_or, "or")
-logical_xor = _logical("logical_xor", np.logical_xor, "exclusive or")
+logical_and = _logical("logical_and", np.logical_and, "and", "[0. 0. 1.]")
+logical_or = _logical("logical_or", np.logical_or, "or", "[1. 1. 1.]")
+logical_xor = _logical("logical_xor", np.logical_xor, "exclusive or", "[1. 1. 0.]")
 logical_not = _unary("logical_not", lambda x: np.logical_not(x).astype(x.dtype),
                      _zero_grad, "1 where x == 0, else 0, in x's dtype. Its gradient is "
                      "zero.\n\n    >>> nd.logical_not(nd.array([0, 1, 2]))\n"
                      "    [1. 0. 0.]", avoid=(0.0,), np_names=())
 
 
-def _elemwise(name, op):
+def _elemwise(name, op, printed):
     """MXNet's elemwise_* variant of ``op``: both inputs of one shape, no broadcasting."""
     def forward(lhs, rhs):
         if np.shape(lhs) != np.shape(rhs):
@@ -414,15 +416,15 @@ def _elemwise(name, op):
     forward.__doc__ = (f"{op.name} of two arrays of the same shape (an error otherwise; "
                        f"see broadcast_{name[9:]} for broadcasting).\n\n"
                        f"    >>> nd.{name}(nd.array([4, 6]), nd.array([2, 3]))\n"
-                       f"    {op.forward(np.float32([4, 6]), np.float32([2, 3]))}")
+                       f"    {printed}")
     return defop(name, forward, op.vjps, inputs=BINARY, nd=(name,), doc=forward.__doc__,
                  test=GradTest("custom", domain=((0.5, 2.0),)))
 
 
-elemwise_add = _elemwise("elemwise_add", add)
-elemwise_sub = _elemwise("elemwise_sub", subtract)
-elemwise_mul = _elemwise("elemwise_mul", multiply)
-elemwise_div = _elemwise("elemwise_div", divide)
+elemwise_add = _elemwise("elemwise_add", add, "[6. 9.]")
+elemwise_sub = _elemwise("elemwise_sub", subtract, "[2. 3.]")
+elemwise_mul = _elemwise("elemwise_mul", multiply, "[ 8. 18.]")
+elemwise_div = _elemwise("elemwise_div", divide, "[2. 2.]")
 
 
 def _add_n(*args, num_args=None):

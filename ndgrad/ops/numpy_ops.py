@@ -2,7 +2,6 @@
 truth reductions, array_split, tril/triu, full_like and NumPy's choice and
 multinomial; np names (and NumPy's signatures) of ops defined elsewhere. (np.pad is
 ndgrad/numpy's composition of nd's pad op.)"""
-import string
 
 import numpy as np
 
@@ -70,6 +69,7 @@ def _explicit(subscripts, shapes):
     if len(ins) != len(shapes):
         raise ValueError(f"einsum: {len(ins)} operands in {subscripts!r} but "
                          f"{len(shapes)} arrays")
+    import string  # here: only einsum's '...' needs it
     free = [c for c in string.ascii_letters if c not in spec]
     widths = [len(s) - len(t.replace("...", "")) for t, s in zip(ins, shapes)]
     wide = max(widths)

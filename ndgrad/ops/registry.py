@@ -6,13 +6,17 @@ each namespace, its documentation and how its generated gradient tests draw inpu
 VJPs are written with ndgrad ops (never with NumPy directly) so that they work on raw
 data in a plain backward pass and are recorded under ``create_graph=True``.
 """
-from dataclasses import dataclass, field
+from collections import namedtuple
+from types import MappingProxyType, SimpleNamespace
 
 from ndgrad._engine import Op
 
 
-@dataclass(frozen=True)
-class GradTest:
+# A named tuple and a namespace, not dataclasses: the dataclasses module and the code
+# it generates for each class were 3 ms of `import ndgrad`.
+class GradTest(namedtuple("GradTest", "kind domain avoid kwargs distinct rtol atol",
+                          defaults=(((-2.0, 2.0),), (), MappingProxyType({}), False,
+                                    1e-4, 1e-6))):
     """How the generated property tests exercise an op's gradient.
 
     kind     -- a sampler of ndgrad.testing: 'elementwise' (one array, any shape),
@@ -24,32 +28,20 @@ class GradTest:
     kwargs   -- fixed keyword arguments passed to the op.
     distinct -- inputs must differ by more than 0.05 wherever they meet (ties are
                 not differentiable, e.g. for maximum).
+    rtol, atol -- the tolerances of the comparison with central differences.
     """
-    kind: str
-    domain: tuple = ((-2.0, 2.0),)
-    avoid: tuple = ()
-    kwargs: dict = field(default_factory=dict)
-    distinct: bool = False
-    rtol: float = 1e-4
-    atol: float = 1e-6
+    __slots__ = ()
 
     def domain_of(self, i):
         return self.domain[min(i, len(self.domain) - 1)]
 
 
-@dataclass
-class OpSpec:
-    op: Op
-    inputs: tuple          # names of the array inputs, in order
-    nd: tuple              # names in ndgrad.nd ("" or () for none)
-    doc: str
-    test: GradTest = None  # None: not differentiable, or tested by hand (says where)
-    nd_args: object = None   # adapter: MXNet's arguments -> (args, kwargs) of the op
-    variadic: bool = False
-    np: tuple = ()           # names in ndgrad.np ("linalg.norm" for a submodule)
-    npx: tuple = ()          # names in ndgrad.npx
-    np_args: object = None   # adapters of np / npx names: one function, or a dict
-    npx_args: object = None  # giving one per (full) name
+class OpSpec(SimpleNamespace):
+    """A registered op, as defop made it: ``op`` (the engine Op), ``inputs`` (names of
+    the array inputs, in order), ``nd`` / ``np`` / ``npx`` (its names in each
+    namespace, "linalg.norm" for a submodule), ``doc``, ``test`` (a GradTest, or None:
+    not differentiable, or tested by hand), ``variadic``, and ``nd_args`` /
+    ``np_args`` / ``npx_args`` (adapters of a namespace's arguments, see defop)."""
 
 
 REGISTRY = {}
