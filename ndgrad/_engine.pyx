@@ -371,10 +371,12 @@ cdef extern from *:
     #include <string.h>
 
     #define NDGRAD_CHAIN 8  /* calls, at most, from the eval loop to this module */
-    #define NDGRAD_CHAINS 4 /* per operator: its lhs's or rhs's slot, of an extension
-                               type or of a Python subclass (NDArray) */
+    #define NDGRAD_CHAINS 6 /* per operator, room for more than the 4 seen: to the
+                               slot of its lhs or rhs, of an extension type or of a
+                               Python subclass (NDArray) */
     static void *ndgrad_chain[4][NDGRAD_CHAINS][NDGRAD_CHAIN];
     static int ndgrad_chain_len[4][NDGRAD_CHAINS];
+    static int ndgrad_calibrated;  /* set after import's probe: no chain added later */
 
     /* The return addresses of the calls that led here, from the first one outside
        this module (the frames before it are this module's: the operator's slot and
@@ -397,7 +399,7 @@ cdef extern from *:
     static void ndgrad_calibrate(int op) {
         void *frames[NDGRAD_CHAIN];
         Dl_info info;
-        int n = ndgrad_callers(frames, NDGRAD_CHAIN), i, c;
+        int n = ndgrad_calibrated ? 0 : ndgrad_callers(frames, NDGRAD_CHAIN), i, c;
         for (i = 0; i < n; i++) {
             if (dladdr(frames[i], &info) && info.dli_sname
                     && strcmp(info.dli_sname, "_PyEval_EvalFrameDefault") == 0)
@@ -429,12 +431,15 @@ cdef extern from *:
         }
         return 0;
     }
+    static void ndgrad_end_calibration(void) { ndgrad_calibrated = 1; }
     #else
     static void ndgrad_calibrate(int op) { (void)op; }
+    static void ndgrad_end_calibration(void) {}
     static int ndgrad_from_operator(int op) { (void)op; return 0; }
     #endif
     """
     void ndgrad_calibrate(int op)
+    void ndgrad_end_calibration()
     bint ndgrad_from_operator(int op)
 
 cdef enum:
@@ -504,6 +509,7 @@ exec(compile("class Sub(Probe): pass\n"
              "for p in (Probe(), Sub()):\n"
              "    p + p; 1 + p; p - p; 1 - p; p * p; 1 * p; p / p; 1 / p\n",
              "<ndgrad: operator call chains>", "exec"), {"Probe": _OperatorProbe})
+ndgrad_end_calibration()  # the probe, called later (operator.add(p, 1)...), adds nothing
 
 
 cdef bint _executing(int code):
