@@ -361,13 +361,14 @@ cdef extern from *:
     """
     /* The C calls between the interpreter and an operator's slot, as return addresses:
        the chains a plain `a + b` in Python code takes (recorded at import), and a check
-       that the running call came down one of them. Without backtrace(), and where a
-       refcount of 1 proves nothing (free-threaded builds; 3.14, whose LOAD_FAST_BORROW
-       pushes a local onto the value stack without a reference of its own): never. */
-    #if (defined(__GLIBC__) || defined(__APPLE__)) && !defined(Py_GIL_DISABLED) \
-        && PY_VERSION_HEX < 0x030E0000
+       that the running call came down one of them. Outside glibc (backtrace() and
+       dl_iterate_phdr()), and where a refcount of 1 proves nothing (free-threaded
+       builds; 3.14, whose LOAD_FAST_BORROW pushes a local onto the value stack without
+       a reference of its own): never. */
+    #if defined(__GLIBC__) && !defined(Py_GIL_DISABLED) && PY_VERSION_HEX < 0x030E0000
     #include <dlfcn.h>
     #include <execinfo.h>
+    #include <link.h>
     #include <string.h>
 
     #define NDGRAD_CHAIN 8  /* calls, at most, from the eval loop to this module */
@@ -377,17 +378,34 @@ cdef extern from *:
     static void *ndgrad_chain[4][NDGRAD_CHAINS][NDGRAD_CHAIN];
     static int ndgrad_chain_len[4][NDGRAD_CHAINS];
     static int ndgrad_calibrated;  /* set after import's probe: no chain added later */
+    static char *ndgrad_code_lo, *ndgrad_code_hi;  /* this module's code segment */
+
+    static int ndgrad_callers(void **out, int max);
+
+    static int ndgrad_find_code(struct dl_phdr_info *info, size_t size, void *unused) {
+        char *self = (char *)&ndgrad_callers, *lo;
+        int i;
+        for (i = 0; i < info->dlpi_phnum; i++) {
+            lo = (char *)info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
+            if (info->dlpi_phdr[i].p_type == PT_LOAD && lo <= self
+                    && self < lo + info->dlpi_phdr[i].p_memsz) {
+                ndgrad_code_lo = lo;
+                ndgrad_code_hi = lo + info->dlpi_phdr[i].p_memsz;
+                return 1;
+            }
+        }
+        return 0;
+    }
 
     /* The return addresses of the calls that led here, from the first one outside
        this module (the frames before it are this module's: the operator's slot and
-       what it called), into out; at most max; their number. */
+       what it called), into out; at most max; their number. No dladdr(): it scans a
+       library's symbols, 80k instructions for libpython's. */
     static int ndgrad_callers(void **out, int max) {
-        void *frames[NDGRAD_CHAIN + 24];
-        Dl_info self, info;
-        int n = backtrace(frames, NDGRAD_CHAIN + 24), i = 0, k = 0;
-        if (!dladdr((void *)&ndgrad_callers, &self))
-            return 0;
-        while (i < n && dladdr(frames[i], &info) && info.dli_fbase == self.dli_fbase)
+        void *frames[NDGRAD_CHAIN + 16];  /* and this module's own, fewer */
+        int n = backtrace(frames, NDGRAD_CHAIN + 16), i = 0, k = 0;
+        while (i < n && ndgrad_code_lo <= (char *)frames[i]
+               && (char *)frames[i] < ndgrad_code_hi)
             i++;
         while (i < n && k < max)
             out[k++] = frames[i++];
@@ -399,7 +417,12 @@ cdef extern from *:
     static void ndgrad_calibrate(int op) {
         void *frames[NDGRAD_CHAIN];
         Dl_info info;
-        int n = ndgrad_calibrated ? 0 : ndgrad_callers(frames, NDGRAD_CHAIN), i, c;
+        int n, i, c;
+        if (ndgrad_calibrated)
+            return;
+        if (!ndgrad_code_lo)
+            dl_iterate_phdr(ndgrad_find_code, NULL);
+        n = ndgrad_callers(frames, NDGRAD_CHAIN);
         for (i = 0; i < n; i++) {
             if (dladdr(frames[i], &info) && info.dli_sname
                     && strcmp(info.dli_sname, "_PyEval_EvalFrameDefault") == 0)
@@ -432,14 +455,17 @@ cdef extern from *:
         return 0;
     }
     static void ndgrad_end_calibration(void) { ndgrad_calibrated = 1; }
+    static int ndgrad_calibrated_for(int op) { return ndgrad_chain_len[op][0] > 0; }
     #else
     static void ndgrad_calibrate(int op) { (void)op; }
     static void ndgrad_end_calibration(void) {}
+    static int ndgrad_calibrated_for(int op) { (void)op; return 0; }
     static int ndgrad_from_operator(int op) { (void)op; return 0; }
     #endif
     """
     void ndgrad_calibrate(int op)
     void ndgrad_end_calibration()
+    bint ndgrad_calibrated_for(int op)
     bint ndgrad_from_operator(int op)
 
 cdef enum:
@@ -457,23 +483,25 @@ cdef int _OPCODE[4]  # per operator: its bytecode (-1: unknown, never elide)
 cdef int _OPARG[4]   # and argument (-1: none, Python 3.10's BINARY_ADD...)
 
 
-def _operator_codes():
-    """(opcode, oparg) of + - * / in this Python's bytecode: BINARY_OP and its NB_*
+cdef _read_operator_codes():
+    """_OPCODE and _OPARG of + - * / in this Python's bytecode: BINARY_OP and its NB_*
     argument from 3.11 on, BINARY_ADD... before."""
     import dis
     import opcode
-    symbols = ("+", "-", "*", "/")
+    cdef int k
     nb_ops = getattr(opcode, "_nb_ops", None) or getattr(dis, "_nb_ops", None)
-    if "BINARY_OP" in opcode.opmap and nb_ops:
-        args = {sym: i for i, (_, sym) in enumerate(nb_ops)}
-        return [(opcode.opmap["BINARY_OP"], args[sym]) if sym in args else (-1, -1)
-                for sym in symbols]
+    args = {sym: i for i, (_, sym) in enumerate(nb_ops or ())}
     names = ("BINARY_ADD", "BINARY_SUBTRACT", "BINARY_MULTIPLY", "BINARY_TRUE_DIVIDE")
-    return [(opcode.opmap.get(name, -1), -1) for name in names]
+    for k, sym in enumerate(("+", "-", "*", "/")):
+        if "BINARY_OP" in opcode.opmap:
+            _OPCODE[k] = opcode.opmap["BINARY_OP"] if sym in args else -1
+            _OPARG[k] = args.get(sym, -1)
+        else:
+            _OPCODE[k] = opcode.opmap.get(names[k], -1)
+            _OPARG[k] = -1
 
 
-for _k, (_code, _arg) in enumerate(_operator_codes()):
-    _OPCODE[_k], _OPARG[_k] = _code, _arg
+_read_operator_codes()
 
 
 cdef class _OperatorProbe:
@@ -510,6 +538,11 @@ exec(compile("class Sub(Probe): pass\n"
              "    p + p; 1 + p; p - p; 1 - p; p * p; 1 * p; p / p; 1 / p\n",
              "<ndgrad: operator call chains>", "exec"), {"Probe": _OperatorProbe})
 ndgrad_end_calibration()  # the probe, called later (operator.add(p, 1)...), adds nothing
+
+
+def _elision_available():
+    """Whether the operators can elide here: each has its bytecode and a call chain."""
+    return all([_OPCODE[k] >= 0 and ndgrad_calibrated_for(k) for k in range(4)])
 
 
 cdef bint _executing(int code):

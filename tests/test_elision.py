@@ -10,13 +10,16 @@ what it would be without elision.
 import functools
 import gc
 import operator
+import platform
+import sys
+import sysconfig
 import tracemalloc
 
 import numpy as np
 import pytest
 
 import ndgrad
-from ndgrad import _threads, autograd, nd
+from ndgrad import _engine, _threads, autograd, nd
 
 N = 1 << 20                     # 4 MiB of float32: far above the 256 KiB threshold
 SMALL = 1 << 10                 # 4 KiB: below it
@@ -40,6 +43,19 @@ def peak_arrays(fn, nbytes):
     return result, peak / nbytes
 
 
+# Where the engine can prove an operand is a temporary (docs/architecture.md): the
+# tests that measure elision run there only, and there it must be available.
+SUPPORTED = (sys.platform == "linux" and platform.libc_ver()[0] == "glibc"
+             and platform.python_implementation() == "CPython"
+             and sys.version_info < (3, 14)
+             and not sysconfig.get_config_var("Py_GIL_DISABLED"))
+elides = pytest.mark.skipif(not SUPPORTED, reason="no temporary elision on this platform")
+
+
+def test_elision_is_available_where_supported():
+    assert _engine._elision_available() == SUPPORTED
+
+
 def same(a, b):
     a = a.asnumpy() if isinstance(a, ndgrad._engine.Array) else np.asarray(a)
     b = b.asnumpy() if isinstance(b, ndgrad._engine.Array) else np.asarray(b)
@@ -49,6 +65,7 @@ def same(a, b):
 
 # ---- elision happens, and changes nothing but memory ----------------------------------
 
+@elides
 def test_big_forward_holds_three_arrays_not_four():
     # bench big: t, t*x and x*x are alive when the sum is formed; the sum reuses t*x.
     x = nd.array(data())
@@ -68,6 +85,7 @@ def test_big_forward_holds_three_arrays_not_four():
                                rtol=1e-5, atol=1e-6)
 
 
+@elides
 @pytest.mark.parametrize("expr", [
     lambda a, b: (a * 2) + b,
     lambda a, b: b + (a * 2),        # the temporary on the right (__radd__ side)
@@ -117,6 +135,7 @@ def test_values_and_gradients_equal_those_of_named_arrays():
         same(a, b)
 
 
+@elides
 def test_threads_give_the_same_result(monkeypatch):
     monkeypatch.setattr(_threads, "MIN_SIZE", 1 << 16)
     a, b = nd.array(data()), nd.array(data())
