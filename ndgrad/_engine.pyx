@@ -12,6 +12,7 @@ from cpython.pystate cimport PyThreadState_GetDict
 from cpython.ref cimport PyObject, Py_DECREF, Py_INCREF, Py_REFCNT
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_New, PyTuple_SET_ITEM
 import threading
+from weakref import getweakrefcount
 
 import numpy as np
 
@@ -312,28 +313,28 @@ cdef class Array:
     """Data, and the place of that data in the recorded graph. See ndgrad.ndarray."""
 
     def __add__(self, other):
-        return apply(_add, (self, other), _NO_KWARGS) if _operand(other) else NotImplemented
+        return _arith(_add, _ELIDE_ADD, self, other) if _operand(other) else NotImplemented
 
     def __radd__(self, other):
-        return apply(_add, (other, self), _NO_KWARGS) if _operand(other) else NotImplemented
+        return _arith(_add, _ELIDE_ADD, other, self) if _operand(other) else NotImplemented
 
     def __sub__(self, other):
-        return apply(_sub, (self, other), _NO_KWARGS) if _operand(other) else NotImplemented
+        return _arith(_sub, _ELIDE_SUB, self, other) if _operand(other) else NotImplemented
 
     def __rsub__(self, other):
-        return apply(_sub, (other, self), _NO_KWARGS) if _operand(other) else NotImplemented
+        return _arith(_sub, _ELIDE_SUB, other, self) if _operand(other) else NotImplemented
 
     def __mul__(self, other):
-        return apply(_mul, (self, other), _NO_KWARGS) if _operand(other) else NotImplemented
+        return _arith(_mul, _ELIDE_MUL, self, other) if _operand(other) else NotImplemented
 
     def __rmul__(self, other):
-        return apply(_mul, (other, self), _NO_KWARGS) if _operand(other) else NotImplemented
+        return _arith(_mul, _ELIDE_MUL, other, self) if _operand(other) else NotImplemented
 
     def __truediv__(self, other):
-        return apply(_div, (self, other), _NO_KWARGS) if _operand(other) else NotImplemented
+        return _arith(_div, _ELIDE_DIV, self, other) if _operand(other) else NotImplemented
 
     def __rtruediv__(self, other):
-        return apply(_div, (other, self), _NO_KWARGS) if _operand(other) else NotImplemented
+        return _arith(_div, _ELIDE_DIV, other, self) if _operand(other) else NotImplemented
 
     def __pow__(self, other, mod=None):
         return apply(_pow, (self, other), _NO_KWARGS) if _operand(other) else NotImplemented
@@ -343,6 +344,297 @@ cdef class Array:
 
     def __neg__(self):
         return apply(_neg, (self,), _NO_KWARGS)
+
+
+# ---- temporary elision ---------------------------------------------------------------
+# In ``a * b + c`` the product is a temporary: nothing can see it once the sum is
+# formed, so the sum may be written into its buffer instead of a new one, as NumPy does
+# for its own arrays. A wrong guess is a silent wrong answer, so _temporary proves it
+# (docs/architecture.md, "Temporary elision").
+
+cdef extern from "Python.h":
+    ctypedef struct PyFrameObject
+    PyFrameObject* PyEval_GetFrame()
+    Py_ssize_t _refcount "Py_REFCNT"(PyObject* o)  # of a borrowed pointer: no new reference
+
+cdef extern from *:
+    """
+    /* The C calls between the interpreter and an operator's slot, as return addresses:
+       the chains a plain `a + b` in Python code takes (recorded at import), and a check
+       that the running call came down one of them. Outside glibc (backtrace() and
+       dl_iterate_phdr()), and where a refcount of 1 proves nothing (free-threaded
+       builds; 3.14, whose LOAD_FAST_BORROW pushes a local onto the value stack without
+       a reference of its own): never. */
+    #if defined(__GLIBC__) && !defined(Py_GIL_DISABLED) && PY_VERSION_HEX < 0x030E0000
+    #include <dlfcn.h>
+    #include <execinfo.h>
+    #include <link.h>
+    #include <string.h>
+
+    #define NDGRAD_CHAIN 8  /* calls, at most, from the eval loop to this module */
+    #define NDGRAD_CHAINS 6 /* per operator, room for more than the 4 seen: to the
+                               slot of its lhs or rhs, of an extension type or of a
+                               Python subclass (NDArray) */
+    static void *ndgrad_chain[4][NDGRAD_CHAINS][NDGRAD_CHAIN];
+    static int ndgrad_chain_len[4][NDGRAD_CHAINS];
+    static int ndgrad_calibrated;  /* set after import's probe: no chain added later */
+    static char *ndgrad_code_lo, *ndgrad_code_hi;  /* this module's code segment */
+
+    static int ndgrad_callers(void **out, int max);
+
+    static int ndgrad_find_code(struct dl_phdr_info *info, size_t size, void *unused) {
+        char *self = (char *)&ndgrad_callers, *lo;
+        int i;
+        for (i = 0; i < info->dlpi_phnum; i++) {
+            lo = (char *)info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
+            if (info->dlpi_phdr[i].p_type == PT_LOAD && lo <= self
+                    && self < lo + info->dlpi_phdr[i].p_memsz) {
+                ndgrad_code_lo = lo;
+                ndgrad_code_hi = lo + info->dlpi_phdr[i].p_memsz;
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /* The return addresses of the calls that led here, from the first one outside
+       this module (the frames before it are this module's: the operator's slot and
+       what it called), into out; at most max; their number. No dladdr(): it scans a
+       library's symbols, 80k instructions for libpython's. */
+    static int ndgrad_callers(void **out, int max) {
+        void *frames[NDGRAD_CHAIN + 16];  /* and this module's own, fewer */
+        int n = backtrace(frames, NDGRAD_CHAIN + 16), i = 0, k = 0;
+        while (i < n && ndgrad_code_lo <= (char *)frames[i]
+               && (char *)frames[i] < ndgrad_code_hi)
+            i++;
+        while (i < n && k < max)
+            out[k++] = frames[i++];
+        return k;
+    }
+
+    /* Called from a slot of operator op run by a plain operator in Python code: keep
+       the chain up to and including the call from the eval loop, if new. */
+    static void ndgrad_calibrate(int op) {
+        void *frames[NDGRAD_CHAIN];
+        Dl_info info;
+        int n, i, c;
+        if (ndgrad_calibrated)
+            return;
+        if (!ndgrad_code_lo)
+            dl_iterate_phdr(ndgrad_find_code, NULL);
+        n = ndgrad_callers(frames, NDGRAD_CHAIN);
+        for (i = 0; i < n; i++) {
+            if (dladdr(frames[i], &info) && info.dli_sname
+                    && strcmp(info.dli_sname, "_PyEval_EvalFrameDefault") == 0)
+                break;
+        }
+        if (i == n)
+            return;
+        for (c = 0; c < NDGRAD_CHAINS && ndgrad_chain_len[op][c]; c++) {
+            if (ndgrad_chain_len[op][c] == i + 1 && memcmp(ndgrad_chain[op][c], frames,
+                                                           (i + 1) * sizeof(void *)) == 0)
+                return;
+        }
+        if (c < NDGRAD_CHAINS) {
+            memcpy(ndgrad_chain[op][c], frames, (i + 1) * sizeof(void *));
+            ndgrad_chain_len[op][c] = i + 1;
+        }
+    }
+
+    /* 1 if the running slot was called by the interpreter's operator op, down one of
+       the chains ndgrad_calibrate recorded. */
+    static int ndgrad_from_operator(int op) {
+        void *frames[NDGRAD_CHAIN];
+        int n = ndgrad_callers(frames, NDGRAD_CHAIN), c;
+        for (c = 0; c < NDGRAD_CHAINS; c++) {
+            int len = ndgrad_chain_len[op][c];
+            if (len && len <= n
+                    && memcmp(frames, ndgrad_chain[op][c], len * sizeof(void *)) == 0)
+                return 1;
+        }
+        return 0;
+    }
+    static void ndgrad_end_calibration(void) { ndgrad_calibrated = 1; }
+    static int ndgrad_calibrated_for(int op) { return ndgrad_chain_len[op][0] > 0; }
+    #else
+    static void ndgrad_calibrate(int op) { (void)op; }
+    static void ndgrad_end_calibration(void) {}
+    static int ndgrad_calibrated_for(int op) { (void)op; return 0; }
+    static int ndgrad_from_operator(int op) { (void)op; return 0; }
+    #endif
+    """
+    void ndgrad_calibrate(int op)
+    void ndgrad_end_calibration()
+    bint ndgrad_calibrated_for(int op)
+    bint ndgrad_from_operator(int op)
+
+cdef enum:
+    _ELIDE_ADD = 0
+    _ELIDE_SUB = 1
+    _ELIDE_MUL = 2
+    _ELIDE_DIV = 3
+
+# NumPy's threshold (NPY_MIN_ELIDE_BYTES): below it the checks (a C backtrace among
+# them) cost about what the allocation they save does; small arrays skip them.
+cdef Py_ssize_t _ELIDE_MIN_BYTES = 256 * 1024
+cdef int _OWN_BEHAVED = (cnp.NPY_ARRAY_OWNDATA | cnp.NPY_ARRAY_WRITEABLE
+                         | cnp.NPY_ARRAY_ALIGNED | cnp.NPY_ARRAY_C_CONTIGUOUS)
+cdef int _OPCODE[4]  # per operator: its bytecode (-1: unknown, never elide)
+cdef int _OPARG[4]   # and argument (-1: none, Python 3.10's BINARY_ADD...)
+
+
+cdef _read_operator_codes():
+    """_OPCODE and _OPARG of + - * / in this Python's bytecode: BINARY_OP and its NB_*
+    argument from 3.11 on, BINARY_ADD... before."""
+    import dis
+    import opcode
+    cdef int k
+    nb_ops = getattr(opcode, "_nb_ops", None) or getattr(dis, "_nb_ops", None)
+    args = {sym: i for i, (_, sym) in enumerate(nb_ops or ())}
+    names = ("BINARY_ADD", "BINARY_SUBTRACT", "BINARY_MULTIPLY", "BINARY_TRUE_DIVIDE")
+    for k, sym in enumerate(("+", "-", "*", "/")):
+        if "BINARY_OP" in opcode.opmap:
+            _OPCODE[k] = opcode.opmap["BINARY_OP"] if sym in args else -1
+            _OPARG[k] = args.get(sym, -1)
+        else:
+            _OPCODE[k] = opcode.opmap.get(names[k], -1)
+            _OPARG[k] = -1
+
+
+_read_operator_codes()
+
+
+cdef class _OperatorProbe:
+    """Records, at import, the C calls by which a plain operator in Python code reaches
+    this module (ndgrad_calibrate): through the slot of an extension type, and through
+    a Python subclass's (as for NDArray), for the left operand and for the right."""
+    def __add__(self, other):
+        ndgrad_calibrate(_ELIDE_ADD)
+
+    def __radd__(self, other):
+        ndgrad_calibrate(_ELIDE_ADD)
+
+    def __sub__(self, other):
+        ndgrad_calibrate(_ELIDE_SUB)
+
+    def __rsub__(self, other):
+        ndgrad_calibrate(_ELIDE_SUB)
+
+    def __mul__(self, other):
+        ndgrad_calibrate(_ELIDE_MUL)
+
+    def __rmul__(self, other):
+        ndgrad_calibrate(_ELIDE_MUL)
+
+    def __truediv__(self, other):
+        ndgrad_calibrate(_ELIDE_DIV)
+
+    def __rtruediv__(self, other):
+        ndgrad_calibrate(_ELIDE_DIV)
+
+
+exec(compile("class Sub(Probe): pass\n"
+             "for p in (Probe(), Sub()):\n"
+             "    p + p; 1 + p; p - p; 1 - p; p * p; 1 * p; p / p; 1 / p\n",
+             "<ndgrad: operator call chains>", "exec"), {"Probe": _OperatorProbe})
+ndgrad_end_calibration()  # the probe, called later (operator.add(p, 1)...), adds nothing
+
+
+def _elision_available():
+    """Whether the operators can elide here: each has its bytecode and a call chain."""
+    return all([_OPCODE[k] >= 0 and ndgrad_calibrated_for(k) for k in range(4)])
+
+
+cdef bint _executing(int code):
+    """The innermost Python frame's current instruction is operator ``code``."""
+    cdef PyFrameObject* f = PyEval_GetFrame()
+    if f == NULL or _OPCODE[code] < 0:
+        return False
+    frame = <object><PyObject*>f
+    cdef bytes co = frame.f_code.co_code  # adaptive instructions shown as BINARY_OP
+    cdef Py_ssize_t i = frame.f_lasti
+    return (0 <= i < len(co) - 1 and co[i] == _OPCODE[code]
+            and (_OPARG[code] < 0 or co[i + 1] == _OPARG[code]))
+
+
+cdef inline bint _broadcasts_to(cnp.ndarray o, cnp.ndarray x):
+    """Shape of ``o`` broadcasts to that of ``x``, which does not grow."""
+    cdef int k, lead = cnp.PyArray_NDIM(x) - cnp.PyArray_NDIM(o)
+    cdef cnp.npy_intp* od = cnp.PyArray_DIMS(o)
+    cdef cnp.npy_intp* xd = cnp.PyArray_DIMS(x)
+    if lead < 0:
+        return False
+    for k in range(cnp.PyArray_NDIM(o)):
+        if od[k] != 1 and od[k] != xd[k + lead]:
+            return False
+    return True
+
+
+cdef object _temporary(object x, object other, Op op, int code):
+    """The data of ``x`` if the result of ``x (op) other`` (either order) may be written
+    into it, else None. Cheap checks first: small arrays leave at the size."""
+    # 1. x is referenced once: by whoever passed it to the operator, which is the
+    #    interpreter's value stack if 6. holds (the slot's arguments are borrowed).
+    if not isinstance(x, Array) or _refcount(<PyObject*>x) != 1:
+        return None
+    cdef Array a = <Array>x
+    # 2. Nothing tracks its memory: no version counter (made when an op saves the
+    #    array or a view shares its memory), not a variable (its data is the user's).
+    if a._version is not None or a._node is not None and not isinstance(a._node, OpNode):
+        return None
+    # 3. Its data is an exact ndarray (a subclass may keep references of its own) that
+    #    only x refers to: no view of it (a view holds its base), no other Array, no
+    #    node (what a node saves it holds), and is large.
+    if not cnp.PyArray_CheckExact(a._data) or _refcount(<PyObject*>a._data) != 1:
+        return None
+    cdef cnp.ndarray d = <cnp.ndarray>a._data
+    if cnp.PyArray_NBYTES(d) < _ELIDE_MIN_BYTES:
+        return None
+    # 4. It owns its memory (is not itself a view) and the result may go there as is:
+    #    writeable, aligned, C-contiguous, native float32/float64 (an integer division
+    #    is float64), with the operator's result dtype and shape: the other operand is
+    #    an array of the same dtype that broadcasts to x's shape, or a Python int or
+    #    float that NumPy's promotion keeps at x's dtype (NumPy 1's value-based rules
+    #    differ from NumPy 2's; result_type is the running NumPy's).
+    cdef int t = cnp.PyArray_TYPE(d)
+    if (cnp.PyArray_BASE(d) != NULL or not cnp.PyArray_CHKFLAGS(d, _OWN_BEHAVED)
+            or not cnp.PyArray_ISNOTSWAPPED(d)
+            or t != cnp.NPY_FLOAT32 and t != cnp.NPY_FLOAT64):
+        return None
+    o = (<Array>other)._data if isinstance(other, Array) else other
+    if cnp.PyArray_CheckExact(o):
+        if (cnp.PyArray_TYPE(<cnp.ndarray>o) != t
+                or not cnp.PyArray_ISNOTSWAPPED(<cnp.ndarray>o)
+                or not _broadcasts_to(<cnp.ndarray>o, d)):
+            return None
+    elif type(o) is float or type(o) is int:
+        if np.result_type(d, o) != d.dtype:
+            return None
+    else:
+        return None
+    # 5. The tape will not keep x's data: an op that saves its inputs for backward
+    #    (multiply, divide) would save the buffer the result overwrites.
+    if op.save_inputs and _flags().recording:
+        return None
+    # 6. The one reference of 1. is the interpreter's value stack: the calling Python
+    #    frame is running this very operator, and the C calls from the eval loop to this
+    #    slot are those of a plain operator, so no C code (NumPy's object loops, a bound
+    #    method-wrapper) passed a borrowed reference whose owner still holds it.
+    if not _executing(code) or not ndgrad_from_operator(code):
+        return None
+    # 7. No weak reference: it could bring x or its data back to life.
+    if getweakrefcount(x) or getweakrefcount(d):
+        return None
+    return d
+
+
+cdef object _arith(Op op, int code, object lhs, object rhs):
+    """lhs (op) rhs for an operator: into the buffer of an operand that is a temporary
+    (_temporary), else as any op call."""
+    into = _temporary(lhs, rhs, op, code)
+    if into is None:
+        into = _temporary(rhs, lhs, op, code)
+    return _apply(op, (lhs, rhs), _NO_KWARGS, into)
 
 
 cdef object _invoke(Op op, tuple args, dict kwargs):
@@ -370,6 +662,12 @@ cdef inline Version _version_of(Array a):
 
 cpdef object apply(Op op, tuple args, dict kwargs):
     """Run ``op`` on ``args`` (arrays and scalars); record it if an input needs a gradient."""
+    return _apply(op, args, kwargs, None)
+
+
+cdef object _apply(Op op, tuple args, dict kwargs, object into):
+    """apply; ``into``: an ndarray the forward writes its result into (``out=``), the
+    buffer of a temporary operand (see _temporary), or None."""
     if op is None:
         raise TypeError("apply: op must be an ndgrad Op, not None")
     cdef Py_ssize_t n = len(args), i
@@ -392,7 +690,10 @@ cpdef object apply(Op op, tuple args, dict kwargs):
         Py_INCREF(x)  # PyTuple_SET_ITEM steals a reference
         PyTuple_SET_ITEM(raw, i, x)
     try:
-        out = op.forward(*raw, **kwargs) if kwargs else op.forward(*raw)
+        if into is not None:
+            out = op.forward(*raw, out=into)
+        else:
+            out = op.forward(*raw, **kwargs) if kwargs else op.forward(*raw)
     except (ValueError, IndexError, TypeError) as e:
         raise _named(e, op.name, raw) from None
     if cnp.PyArray_CheckExact(out):  # one array: the common case
