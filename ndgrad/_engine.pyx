@@ -903,18 +903,71 @@ _backward_lock = threading.RLock()
 
 def run_backward(list heads, list head_grads, bint retain_graph=False,
                  bint create_graph=False, list variables=None,
-                 bint allow_unreachable=False):
-    """Reverse mode from ``heads`` (arrays) seeded with ``head_grads``.
+                 bint allow_unreachable=False, bint train_mode=True, given=None):
+    """Reverse mode from ``heads`` (arrays) seeded with ``head_grads``, with this
+    thread's recording flag set to ``create_graph`` and its training flag to
+    ``train_mode`` meanwhile.
 
     With ``variables`` None, gradients go to every attached variable above the heads
     (written or added per its grad_req) and None is returned. Otherwise the gradients
     of ``variables`` are returned, in order, and no ``.grad`` is touched; a variable
     the heads do not depend on is an error, or gets zeros with ``allow_unreachable``.
-    ``head_grads`` are raw arrays, or arrays of the heads' class with create_graph.
+    A head gradient None is ones of the head's shape and dtype; others are raw arrays,
+    or arrays of the heads' class with create_graph, or are first passed through
+    ``given(k, head, g, create_graph)`` (checks and casts) if that is given.
     """
-    with _backward_lock:
-        return _backward(heads, head_grads, retain_graph, create_graph, variables,
-                         allow_unreachable)
+    head_grads = _head_grads(heads, head_grads, create_graph, given)
+    cdef _Flags f = _flags()
+    cdef bint prev_recording = f.recording, prev_training = f.training
+    f.recording, f.training = create_graph, train_mode
+    try:
+        with _backward_lock:
+            return _backward(heads, head_grads, retain_graph, create_graph, variables,
+                             allow_unreachable)
+    finally:
+        f.recording, f.training = prev_recording, prev_training
+
+
+cpdef check_head_kind(Py_ssize_t k, dtype):
+    if dtype.kind not in "biuf":
+        raise TypeError(f"backward: head gradient {k} has dtype {dtype}; it must be "
+                        "real numbers (it is cast to the head's dtype)")
+
+
+cdef extern from "numpy/arrayobject.h":
+    # NULL descr: the prototype's dtype (numpy's .pxd types it as a dtype, never NULL)
+    object _new_like "PyArray_NewLikeArray"(cnp.ndarray, cnp.NPY_ORDER, void*, int)
+
+
+cdef list _head_grads(list heads, list head_grads, bint graph, given):
+    """The heads checked to be arrays and their gradients, in head order: ones for
+    None (compiled: every backward() of a loss takes this path), the rest
+    ``given(k, head, g, graph)``; wrapped in the heads' class when ``graph``."""
+    cdef Py_ssize_t k, n = len(heads)
+    for k in range(n):
+        if not isinstance(heads[k], Array):
+            raise TypeError(f"backward: head {k} is a {type(heads[k]).__name__}, not "
+                            "an array")
+    if len(head_grads) != n:
+        raise ValueError(f"backward: {n} heads but {len(head_grads)} head gradients")
+    cdef list out = [None] * n
+    cdef cnp.ndarray data, ones
+    cdef Array h
+    for k in range(n):
+        h, g = <Array>heads[k], head_grads[k]
+        if g is None:
+            data = h._data
+            check_head_kind(k, <object>cnp.PyArray_DESCR(data))
+            # np.empty(shape, dtype) then fill: np.ones in half the time
+            ones = _new_like(data, cnp.NPY_CORDER, NULL, 0)
+            cnp.PyArray_FillWithScalar(ones, 1)
+            g = ones
+        elif given is not None:
+            g = given(k, h, g, graph)
+        if graph and not isinstance(g, Array):
+            g = _wrap(type(h), g, None, 0)
+        out[k] = g
+    return out
 
 
 cdef _backward(list heads, list head_grads, bint retain_graph, bint create_graph,
@@ -940,9 +993,6 @@ cdef _backward(list heads, list head_grads, bint retain_graph, bint create_graph
                     "attach_grad() on it before recording.")
             targets.setdefault((<Array>v)._node, []).append((k, (<Array>v)._index))
 
-    if len(head_grads) != len(heads):
-        raise ValueError(f"backward: {len(heads)} heads but {len(head_grads)} head "
-                         "gradients")
     cdef list order = _topo(head_nodes, targets)
     if targets is not None and not allow_unreachable:
         for node, entries in targets.items():
