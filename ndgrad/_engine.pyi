@@ -153,4 +153,7 @@ def run_backward(
     create_graph: bool = False,
     variables: list[Array] | None = None,
     allow_unreachable: bool = False,
+    train_mode: bool = True,
+    given: Callable[[int, Array, Any, bool], Any] | None = None,
 ) -> list[Any] | None: ...
+def check_head_kind(k: int, dtype: np.dtype[Any]) -> None: ...
