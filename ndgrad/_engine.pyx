@@ -311,6 +311,20 @@ cdef inline bint _operand(object x):
 cdef class Array:
     """Data, and the place of that data in the recorded graph. See ndgrad.ndarray."""
 
+    # In C, not in ndgrad.ndarray: adapters and VJPs read these on every call, where a
+    # Python property costs a frame.
+    @property
+    def shape(self):
+        return self._data.shape
+
+    @property
+    def size(self):
+        return self._data.size
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
     def __add__(self, other):
         return apply(_add, (self, other), _NO_KWARGS) if _operand(other) else NotImplemented
 

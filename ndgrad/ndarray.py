@@ -177,17 +177,7 @@ class ArrayBase(_engine.Array):
         out._node, out._index, out._version = self._node, self._index, _engine_version(self)
         return out
 
-    @property
-    def shape(self):
-        return self._data.shape
-
-    @property
-    def size(self):
-        return self._data.size
-
-    @property
-    def ndim(self):
-        return self._data.ndim
+    # shape, size and ndim are the engine's (C getters: read on every op's arguments)
 
     @property
     def context(self):
