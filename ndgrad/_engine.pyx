@@ -359,6 +359,35 @@ cdef class Array:
         return apply(_neg, (self,), _NO_KWARGS)
 
 
+def assign_all(Array dst, key, value):
+    """``dst[:] = value`` when ``value`` is an array (ndgrad or NumPy) of dst's shape
+    and dtype and nothing is to be recorded (a parameter update): the copy into dst's
+    memory and the version bump ArrayBase.__setitem__'s general path makes, without
+    its steps (there is nothing to fit, cast or refuse). False, having done nothing,
+    in every other case."""
+    if not (type(key) is slice and (<slice>key).start is None
+            and (<slice>key).stop is None and (<slice>key).step is None):
+        return False
+    src = (<Array>value)._data if isinstance(value, Array) else value
+    if not (cnp.PyArray_CheckExact(dst._data) and cnp.PyArray_CheckExact(src)):
+        return False
+    cdef cnp.ndarray d = <cnp.ndarray>dst._data, v = <cnp.ndarray>src
+    if not (cnp.PyArray_ISWRITEABLE(d) and cnp.PyArray_SAMESHAPE(d, v)
+            and cnp.PyArray_EquivTypes(d.descr, v.descr)):
+        return False
+    if _flags().recording and (_needs_grad(dst) or isinstance(value, Array)
+                               and _needs_grad(<Array>value)):
+        return False
+    cnp.PyArray_CopyInto(d, v)
+    if dst._version is not None:
+        dst._version.value += 1
+    return True
+
+
+cdef inline bint _needs_grad(Array a):
+    return a._node is not None and a._node.needs_grad
+
+
 cdef object _invoke(Op op, tuple args, dict kwargs):
     # On raw NumPy values an op is its forward: this is what lets one VJP serve
     # both plain backward (raw data) and create_graph backward (recorded arrays).

@@ -277,6 +277,8 @@ class ArrayBase(_engine.Array):
         return self._finish(sh.getitem(self, index=index_key(key)))
 
     def __setitem__(self, key, value):
+        if _engine.assign_all(self, key, value):  # x[:] = y of x's shape and dtype
+            return
         index = index_key(key)
         if flags.recording and (_needs_grad(self) or _needs_grad(value)):
             self._write(sh.setitem(self, value, index=index))
