@@ -9,6 +9,7 @@ the NumPy expression, which is the reference the tests compare against.
 cimport cython
 cimport numpy as cnp
 from libc.math cimport exp, expf, log
+from libc.stdint cimport PTRDIFF_MAX as PY_SSIZE_T_MAX
 import numpy as np
 
 from ndgrad import _threads
@@ -316,6 +317,26 @@ def softmax_grad(g, y, axis=-1, bint from_log=False):
     if from_log:
         return g - np.exp(y) * np.sum(g, axis=axis, keepdims=True)
     return (g - np.sum(g * y, axis=axis, keepdims=True)) * y
+
+
+def plain_size(shape):
+    """The number of elements of ``shape`` if it is a tuple of positive ints (no
+    MXNet codes, nothing to convert: the common case), else -1. Compiled: reshape
+    asks on every call, where a Python loop and math.prod cost more than the view."""
+    if type(shape) is not tuple:
+        return -1
+    cdef Py_ssize_t n = 1, d
+    for s in <tuple>shape:
+        if type(s) is not int:
+            return -1
+        try:
+            d = s
+        except OverflowError:
+            return -1
+        if d <= 0 or d > PY_SSIZE_T_MAX // n:
+            return -1
+        n *= d
+    return n
 
 
 def sum_to(g, shape):

@@ -4,12 +4,11 @@ The data and graph links live in the Cython base ``_engine.Array``; this class a
 MXNet's Python surface. Operators go straight to registry ops; named methods go through
 the ``nd`` functions so that both apply the same MXNet conventions (no 0-d results).
 """
-import math
 import numbers
 
 import numpy as np
 
-from ndgrad import _engine, _interop, autograd, context
+from ndgrad import _engine, _interop, _kernels, autograd, context
 from ndgrad._state import flags
 from ndgrad.ops import elementwise as ew
 from ndgrad.ops import shape as sh
@@ -384,8 +383,7 @@ class NDArray(ArrayBase):
             shape = kwargs.pop("shape")
         # A shape without codes that fits (and is not the 0-d ()) needs none of what
         # nd.reshape adds: code resolution, its error messages, _finish.
-        if (not kwargs and sh.plain_shape(shape) and shape
-                and math.prod(shape) == self._data.size):
+        if not kwargs and _kernels.plain_size(shape) == self._data.size and shape:
             return sh.reshape(self, shape=shape)
         from ndgrad import nd
         return nd.reshape(self, shape, **kwargs)

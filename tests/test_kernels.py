@@ -184,3 +184,11 @@ def test_sum_to_is_the_sum_over_broadcast_axes(src, shape):
 def test_sum_to_refuses_a_shape_that_does_not_broadcast(src, shape):
     with pytest.raises(ValueError, match="cannot sum shape"):
         _kernels.sum_to(np.ones(src), shape)
+
+
+@pytest.mark.parametrize("shape, size", [
+    ((2, 3), 6), ((), 1), ((2, 0), -1), ((2, -1), -1), ((3, True), -1), ([2, 3], -1),
+    ((2.0,), -1), ((2 ** 70,), -1), ((2 ** 62, 4), -1), ((2 ** 31, 2 ** 31), 2 ** 62)])
+def test_plain_size_is_the_size_of_a_tuple_of_positive_ints_else_minus_one(shape, size):
+    # reshape's fast path trusts it: anything else (codes, overflow) takes nd.reshape's
+    assert _kernels.plain_size(shape) == size
