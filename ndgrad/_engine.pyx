@@ -703,7 +703,10 @@ cdef object _fit(OpNode node, Py_ssize_t i, object g, bint graph):
         g = np.asarray(g, dtype=m.dtype)
     if g.shape != m.shape:
         try:
-            g = _sum_to(g, shape=m.shape)
+            # On a NumPy array the op is its forward (_invoke): called directly, without
+            # Op.__call__'s steps and keyword dict (a bias gradient, every step).
+            g = (_sum_to.forward(g, m.shape) if cnp.PyArray_CheckExact(g)
+                 else _sum_to(g, shape=m.shape))
         except ValueError:
             raise ValueError(
                 f"backward of '{node.op.name}': the gradient for input {i} has shape "
