@@ -312,6 +312,20 @@ cdef inline bint _operand(object x):
 cdef class Array:
     """Data, and the place of that data in the recorded graph. See ndgrad.ndarray."""
 
+    # In C, not in ndgrad.ndarray: adapters and VJPs read these on every call, where a
+    # Python property costs a frame.
+    @property
+    def shape(self):
+        return self._data.shape
+
+    @property
+    def size(self):
+        return self._data.size
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
     def __add__(self, other):
         return _arith(_add, _ELIDE_ADD, self, other) if _operand(other) else NotImplemented
 
@@ -635,6 +649,35 @@ cdef object _arith(Op op, int code, object lhs, object rhs):
     if into is None:
         into = _temporary(rhs, lhs, op, code)
     return _apply(op, (lhs, rhs), _NO_KWARGS, into)
+
+
+def assign_all(Array dst, key, value):
+    """``dst[:] = value`` when ``value`` is an array (ndgrad or NumPy) of dst's shape
+    and dtype and nothing is to be recorded (a parameter update): the copy into dst's
+    memory and the version bump ArrayBase.__setitem__'s general path makes, without
+    its steps (there is nothing to fit, cast or refuse). False, having done nothing,
+    in every other case."""
+    if not (type(key) is slice and (<slice>key).start is None
+            and (<slice>key).stop is None and (<slice>key).step is None):
+        return False
+    src = (<Array>value)._data if isinstance(value, Array) else value
+    if not (cnp.PyArray_CheckExact(dst._data) and cnp.PyArray_CheckExact(src)):
+        return False
+    cdef cnp.ndarray d = <cnp.ndarray>dst._data, v = <cnp.ndarray>src
+    if not (cnp.PyArray_ISWRITEABLE(d) and cnp.PyArray_SAMESHAPE(d, v)
+            and cnp.PyArray_EquivTypes(d.descr, v.descr)):
+        return False
+    if _flags().recording and (_needs_grad(dst) or isinstance(value, Array)
+                               and _needs_grad(<Array>value)):
+        return False
+    cnp.PyArray_CopyInto(d, v)
+    if dst._version is not None:
+        dst._version.value += 1
+    return True
+
+
+cdef inline bint _needs_grad(Array a):
+    return a._node is not None and a._node.needs_grad
 
 
 cdef object _invoke(Op op, tuple args, dict kwargs):
@@ -961,7 +1004,10 @@ cdef object _fit(OpNode node, Py_ssize_t i, object g, bint graph):
         g = np.asarray(g, dtype=m.dtype)
     if g.shape != m.shape:
         try:
-            g = _sum_to(g, shape=m.shape)
+            # On a NumPy array the op is its forward (_invoke): called directly, without
+            # Op.__call__'s steps and keyword dict (a bias gradient, every step).
+            g = (_sum_to.forward(g, m.shape) if cnp.PyArray_CheckExact(g)
+                 else _sum_to(g, shape=m.shape))
         except ValueError:
             raise ValueError(
                 f"backward of '{node.op.name}': the gradient for input {i} has shape "
@@ -1204,18 +1250,71 @@ _backward_lock = threading.RLock()
 
 def run_backward(list heads, list head_grads, bint retain_graph=False,
                  bint create_graph=False, list variables=None,
-                 bint allow_unreachable=False):
-    """Reverse mode from ``heads`` (arrays) seeded with ``head_grads``.
+                 bint allow_unreachable=False, bint train_mode=True, given=None):
+    """Reverse mode from ``heads`` (arrays) seeded with ``head_grads``, with this
+    thread's recording flag set to ``create_graph`` and its training flag to
+    ``train_mode`` meanwhile.
 
     With ``variables`` None, gradients go to every attached variable above the heads
     (written or added per its grad_req) and None is returned. Otherwise the gradients
     of ``variables`` are returned, in order, and no ``.grad`` is touched; a variable
     the heads do not depend on is an error, or gets zeros with ``allow_unreachable``.
-    ``head_grads`` are raw arrays, or arrays of the heads' class with create_graph.
+    A head gradient None is ones of the head's shape and dtype; others are raw arrays,
+    or arrays of the heads' class with create_graph, or are first passed through
+    ``given(k, head, g, create_graph)`` (checks and casts) if that is given.
     """
-    with _backward_lock:
-        return _backward(heads, head_grads, retain_graph, create_graph, variables,
-                         allow_unreachable)
+    head_grads = _head_grads(heads, head_grads, create_graph, given)
+    cdef _Flags f = _flags()
+    cdef bint prev_recording = f.recording, prev_training = f.training
+    f.recording, f.training = create_graph, train_mode
+    try:
+        with _backward_lock:
+            return _backward(heads, head_grads, retain_graph, create_graph, variables,
+                             allow_unreachable)
+    finally:
+        f.recording, f.training = prev_recording, prev_training
+
+
+cpdef check_head_kind(Py_ssize_t k, dtype):
+    if dtype.kind not in "biuf":
+        raise TypeError(f"backward: head gradient {k} has dtype {dtype}; it must be "
+                        "real numbers (it is cast to the head's dtype)")
+
+
+cdef extern from "numpy/arrayobject.h":
+    # NULL descr: the prototype's dtype (numpy's .pxd types it as a dtype, never NULL)
+    object _new_like "PyArray_NewLikeArray"(cnp.ndarray, cnp.NPY_ORDER, void*, int)
+
+
+cdef list _head_grads(list heads, list head_grads, bint graph, given):
+    """The heads checked to be arrays and their gradients, in head order: ones for
+    None (compiled: every backward() of a loss takes this path), the rest
+    ``given(k, head, g, graph)``; wrapped in the heads' class when ``graph``."""
+    cdef Py_ssize_t k, n = len(heads)
+    for k in range(n):
+        if not isinstance(heads[k], Array):
+            raise TypeError(f"backward: head {k} is a {type(heads[k]).__name__}, not "
+                            "an array")
+    if len(head_grads) != n:
+        raise ValueError(f"backward: {n} heads but {len(head_grads)} head gradients")
+    cdef list out = [None] * n
+    cdef cnp.ndarray data, ones
+    cdef Array h
+    for k in range(n):
+        h, g = <Array>heads[k], head_grads[k]
+        if g is None:
+            data = h._data
+            check_head_kind(k, <object>cnp.PyArray_DESCR(data))
+            # np.empty(shape, dtype) then fill: np.ones in half the time
+            ones = _new_like(data, cnp.NPY_CORDER, NULL, 0)
+            cnp.PyArray_FillWithScalar(ones, 1)
+            g = ones
+        elif given is not None:
+            g = given(k, h, g, graph)
+        if graph and not isinstance(g, Array):
+            g = _wrap(type(h), g, None, 0)
+        out[k] = g
+    return out
 
 
 cdef _backward(list heads, list head_grads, bint retain_graph, bint create_graph,
@@ -1241,9 +1340,6 @@ cdef _backward(list heads, list head_grads, bint retain_graph, bint create_graph
                     "attach_grad() on it before recording.")
             targets.setdefault((<Array>v)._node, []).append((k, (<Array>v)._index))
 
-    if len(head_grads) != len(heads):
-        raise ValueError(f"backward: {len(heads)} heads but {len(head_grads)} head "
-                         "gradients")
     cdef list order = _topo(head_nodes, targets)
     if targets is not None and not allow_unreachable:
         for node, entries in targets.items():

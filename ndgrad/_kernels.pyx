@@ -10,6 +10,7 @@ cimport cython
 cimport numpy as cnp
 from cpython.ref cimport Py_INCREF
 from libc.math cimport exp, expf, log
+from libc.stdint cimport PTRDIFF_MAX as PY_SSIZE_T_MAX
 import numpy as np
 
 from ndgrad import _threads
@@ -319,6 +320,26 @@ def softmax_grad(g, y, axis=-1, bint from_log=False):
     return (g - np.sum(g * y, axis=axis, keepdims=True)) * y
 
 
+def plain_size(shape):
+    """The number of elements of ``shape`` if it is a tuple of positive ints (no
+    MXNet codes, nothing to convert: the common case), else -1. Compiled: reshape
+    asks on every call, where a Python loop and math.prod cost more than the view."""
+    if type(shape) is not tuple:
+        return -1
+    cdef Py_ssize_t n = 1, d
+    for s in <tuple>shape:
+        if type(s) is not int:
+            return -1
+        try:
+            d = s
+        except OverflowError:
+            return -1
+        if d <= 0 or d > PY_SSIZE_T_MAX // n:
+            return -1
+        n *= d
+    return n
+
+
 def sum_to(g, shape):
     """Sum ``g`` over the axes it was broadcast along, so that it has ``shape``.
 
@@ -399,6 +420,14 @@ cdef inline bint _small(cnp.ndarray a):
             and _fast(a, a))
 
 
+cdef inline bint _one_element(cnp.ndarray one, cnp.ndarray x):
+    """``one`` has a single element, of x's dtype, readable in place, and no more axes
+    than x: one (op) x broadcasts it over x's shape, with x's dtype (NumPy's result)."""
+    return (cnp.PyArray_SIZE(one) == 1 and cnp.PyArray_NDIM(one) <= cnp.PyArray_NDIM(x)
+            and cnp.PyArray_TYPE(one) == cnp.PyArray_TYPE(x)
+            and cnp.PyArray_ISBEHAVED_RO(one))
+
+
 cdef inline bint _scalar(object s, double* value):
     """A Python float or int that converts to float32 and float64 exactly as NumPy
     would, with no overflow to report."""
@@ -413,13 +442,15 @@ cdef inline bint _scalar(object s, double* value):
 
 cdef object _arith_small(int code, object a, object b):
     """The result of a (op) b for a small float array and a same-shape array of its
-    dtype or a Python scalar; None where NumPy should compute it."""
+    dtype, a one-element array of its dtype (either side) or a Python scalar; None
+    where NumPy should compute it."""
     cdef cnp.ndarray x, y, out
     cdef double s
     cdef float s32
     cdef Py_ssize_t sa = 1, sb = 1
     cdef void* pa
     cdef void* pb
+    cdef bint python_scalar = False
     if cnp.PyArray_CheckExact(a):
         x = <cnp.ndarray>a
         if not _small(x):
@@ -427,12 +458,21 @@ cdef object _arith_small(int code, object a, object b):
         pa = cnp.PyArray_DATA(x)
         if cnp.PyArray_CheckExact(b):
             y = <cnp.ndarray>b
-            if not _fast(x, y):
+            if _fast(x, y):
+                pb = cnp.PyArray_DATA(y)
+            elif _one_element(y, x):  # a bias of shape (1,): read from one place
+                pb = cnp.PyArray_DATA(y)
+                sb = 0
+            elif _one_element(x, y) and _small(y):
+                x = y  # the result has the shape of b
+                pa, sa = cnp.PyArray_DATA(<cnp.ndarray>a), 0
+                pb = cnp.PyArray_DATA(y)
+            else:
                 return None
-            pb = cnp.PyArray_DATA(y)
         elif _scalar(b, &s):
             pb = &s
             sb = 0
+            python_scalar = True
         else:
             return None
     elif cnp.PyArray_CheckExact(b) and _scalar(a, &s):
@@ -442,10 +482,11 @@ cdef object _arith_small(int code, object a, object b):
         pa = &s
         sa = 0
         pb = cnp.PyArray_DATA(x)
+        python_scalar = True
     else:
         return None
     cdef int typenum = cnp.PyArray_TYPE(x)
-    if typenum == cnp.NPY_FLOAT32 and (sa == 0 or sb == 0):
+    if typenum == cnp.NPY_FLOAT32 and python_scalar:
         s32 = <float>s
         if sa == 0:
             pa = &s32

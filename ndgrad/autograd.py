@@ -88,29 +88,6 @@ def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
-def _head_grads(heads, head_grads, graph):
-    """Check head gradients and fill ``None`` with ones; raw data unless ``graph``."""
-    if head_grads is None:
-        head_grads = [None] * len(heads)
-    head_grads = _as_list(head_grads)
-    if len(head_grads) != len(heads):
-        raise ValueError(f"backward: {len(heads)} heads but {len(head_grads)} head "
-                         "gradients")
-    out = []
-    for k, (h, g) in enumerate(zip(heads, head_grads)):
-        if g is None:  # ones: the head's shape and dtype, so only the kind to check
-            data = h._data
-            _check_kind(k, data.dtype)
-            g = np.empty(data.shape, data.dtype)
-            g.fill(1)  # np.ones in half the time
-        else:
-            g = _given_head_grad(k, h, g, graph)
-        if graph and not isinstance(g, _engine.Array):
-            g = type(h)._wrap(g)
-        out.append(g)
-    return out
-
-
 def _given_head_grad(k, h, g, graph):
     """Head gradient ``g`` of head ``h`` checked and cast to the head's dtype."""
     if isinstance(g, _engine.Array):
@@ -118,7 +95,7 @@ def _given_head_grad(k, h, g, graph):
             g = g._data
     else:
         g = np.asarray(g)
-    _check_kind(k, np.dtype(g.dtype))
+    _engine.check_head_kind(k, np.dtype(g.dtype))
     if g.shape != h._data.shape:
         raise ValueError(f"backward: head gradient {k} has shape {g.shape}, but its "
                          f"head has shape {h._data.shape}; they must be equal")
@@ -128,12 +105,6 @@ def _given_head_grad(k, h, g, graph):
     return g
 
 
-def _check_kind(k, dtype):
-    if dtype.kind not in "biuf":
-        raise TypeError(f"backward: head gradient {k} has dtype {dtype}; it must be "
-                        "real numbers (it is cast to the head's dtype)")
-
-
 def _engine_cast(g, dtype):
     from ndgrad.ops.shape import astype
     return astype(g, dtype=np.dtype(dtype))
@@ -141,17 +112,11 @@ def _engine_cast(g, dtype):
 
 def _run(heads, head_grads, retain_graph, create_graph, train_mode, variables=None,
          allow_unreachable=False):
-    for k, h in enumerate(heads):
-        if not isinstance(h, _engine.Array):
-            raise TypeError(f"backward: head {k} is a {type(h).__name__}, not an array")
-    grads = _head_grads(heads, head_grads, create_graph)
-    prev = (flags.recording, flags.training)
-    flags.recording, flags.training = create_graph, train_mode
-    try:
-        return _engine.run_backward(heads, grads, retain_graph, create_graph, variables,
-                                    allow_unreachable)
-    finally:
-        flags.recording, flags.training = prev
+    # The engine checks the heads, makes ones for None head gradients and passes the
+    # others to _given_head_grad, in head order.
+    head_grads = [None] * len(heads) if head_grads is None else _as_list(head_grads)
+    return _engine.run_backward(heads, head_grads, retain_graph, create_graph, variables,
+                                allow_unreachable, train_mode, _given_head_grad)
 
 
 def backward(heads, head_grads=None, retain_graph=False, train_mode=True):

@@ -4,12 +4,11 @@ The data and graph links live in the Cython base ``_engine.Array``; this class a
 MXNet's Python surface. Operators go straight to registry ops; named methods go through
 the ``nd`` functions so that both apply the same MXNet conventions (no 0-d results).
 """
-import math
 import numbers
 
 import numpy as np
 
-from ndgrad import _engine, _interop, autograd, context
+from ndgrad import _engine, _interop, _kernels, autograd, context
 from ndgrad._state import flags
 from ndgrad.ops import elementwise as ew
 from ndgrad.ops import shape as sh
@@ -177,17 +176,7 @@ class ArrayBase(_engine.Array):
         out._node, out._index, out._version = self._node, self._index, _engine_version(self)
         return out
 
-    @property
-    def shape(self):
-        return self._data.shape
-
-    @property
-    def size(self):
-        return self._data.size
-
-    @property
-    def ndim(self):
-        return self._data.ndim
+    # shape, size and ndim are the engine's (C getters: read on every op's arguments)
 
     @property
     def context(self):
@@ -287,6 +276,8 @@ class ArrayBase(_engine.Array):
         return self._finish(sh.getitem(self, index=index_key(key)))
 
     def __setitem__(self, key, value):
+        if _engine.assign_all(self, key, value):  # x[:] = y of x's shape and dtype
+            return
         index = index_key(key)
         if flags.recording and (_needs_grad(self) or _needs_grad(value)):
             self._write(sh.setitem(self, value, index=index))
@@ -392,8 +383,7 @@ class NDArray(ArrayBase):
             shape = kwargs.pop("shape")
         # A shape without codes that fits (and is not the 0-d ()) needs none of what
         # nd.reshape adds: code resolution, its error messages, _finish.
-        if (not kwargs and sh.plain_shape(shape) and shape
-                and math.prod(shape) == self._data.size):
+        if not kwargs and _kernels.plain_size(shape) == self._data.size and shape:
             return sh.reshape(self, shape=shape)
         from ndgrad import nd
         return nd.reshape(self, shape, **kwargs)

@@ -460,6 +460,40 @@ def test_parameter_update_outside_record_is_free():
     np.testing.assert_allclose(w.asnumpy(), [0.64, 1.28], rtol=1e-6)
 
 
+@pytest.mark.parametrize("value", [
+    lambda w: nd.array([[5.0, 6.0]]),                 # an array of w's shape and dtype
+    lambda w: np.array([[5.0, 6.0]], np.float32),     # a NumPy array of them
+    lambda w: nd.array([[5, 6]], dtype="float64"),    # another dtype: cast
+    lambda w: nd.array([5.0, 6.0]),                   # another shape: broadcast
+    lambda w: w * 0 + nd.array([[5.0, 6.0]])])        # computed from w
+def test_full_slice_write_is_seen_by_backward(value):
+    # x[:] = y takes a shortcut for y of x's shape and dtype: the same data, the same
+    # version bump (so backward refuses the graph that saved the old w) as any write.
+    x, w = nd.ones((1, 2)), nd.array([[1.0, 2.0]])
+    x.attach_grad()
+    with autograd.record():
+        y = x * w
+    w[:] = value(w)
+    assert w.dtype == np.float32 and _vals(w) == [[5, 6]]
+    with pytest.raises(AutogradError, match="'multiply' saved .* modified in place"):
+        y.backward()
+
+
+def test_full_slice_write_into_a_broadcast_view_or_while_recording():
+    w = nd.broadcast_to(nd.array([[1.0, 2.0]]), shape=(2, 2))  # read-only NumPy view
+    w[:] = nd.array([[5.0, 6.0], [7.0, 8.0]])
+    assert _vals(w) == [[5, 6], [7, 8]]
+    x = nd.array([1.0, 2.0])
+    x.attach_grad()
+    with autograd.record():
+        y = x * 1
+        y[:] = x * 3  # recorded: the gradient flows through the write
+        with pytest.raises(AutogradError, match="in-place write"):
+            x[:] = nd.array([0.0, 0.0])
+    y.backward()
+    assert _vals(x.grad) == [3, 3] and _vals(x) == [1, 2]
+
+
 def test_recorded_setitem_is_differentiable():
     x = nd.array([1.0, 2.0, 3.0])
     x.attach_grad()

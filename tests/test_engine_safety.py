@@ -323,3 +323,23 @@ def test_a_fused_backward_added_into_a_sum_is_bit_identical(fn):
             autograd.set_detect_anomaly(False)
         grads.append(x.grad.asnumpy())
     np.testing.assert_array_equal(grads[0], grads[1])
+
+
+@pytest.mark.parametrize("grad, want", [
+    (lambda x: np.ones((3, 2)), [3, 3]),          # summed back to the input's shape
+    (lambda x: nd.ones((3, 2)), [3, 3]),          # the same from an array
+    (lambda x: np.ones((3,)), "does not reduce to the input's shape"),
+    (lambda x: nd.ones((3,)), "does not reduce to the input's shape")])
+def test_a_vjp_result_is_summed_to_its_input_or_refused(grad, want):
+    op = _engine.Op("widen", lambda x: x * 1, (lambda g, ans, x: grad(x),))
+    x = nd.array([1.0, 2.0])
+    x.attach_grad()
+    with autograd.record():
+        y = op(x)
+    if isinstance(want, str):
+        with pytest.raises(ValueError, match=r"backward of 'widen': the gradient for "
+                           r"input 0 has shape \(3,\), which " + want):
+            y.backward()
+    else:
+        y.backward()
+        assert x.grad.asnumpy().tolist() == want

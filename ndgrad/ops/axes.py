@@ -28,6 +28,8 @@ def normalize_axis(op, axis, shape, *, ndim=None, what="an array"):
     ``shape``. ``ndim`` (default len(shape)) is the number of axes ``axis`` counts
     over, e.g. len(shape) + 1 for a new axis (stack, expand_dims)."""
     ndim = len(shape) if ndim is None else ndim
+    if type(axis) is int and -ndim <= axis < ndim:  # the common case: nothing to convert
+        return axis % ndim
     a = _as_int(op, axis)
     if not -ndim <= a < ndim:
         valid = f"axes -{ndim} to {ndim - 1} are valid" if ndim else "it has no axes"

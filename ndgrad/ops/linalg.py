@@ -7,6 +7,9 @@ from ndgrad.ops import np_conventions as npc
 from ndgrad.ops.shape import transpose
 
 
+_SMALL_DOT = 4096  # elements of both operands, below which np.dot is the faster call
+
+
 def _is_count(axes):
     """``axes`` is one number (how many axes to contract), not two sequences."""
     return type(axes) is int or np.ndim(axes) == 0
@@ -25,12 +28,16 @@ def _axes_pairs(axes, a_ndim):
 
 def _tensordot(lhs, rhs, axes=2):
     """Sum products over ``axes`` of lhs and rhs (NumPy's tensordot)."""
-    if _is_count(axes):
-        if int(axes) == 1 and 1 <= lhs.ndim <= 2 and 1 <= rhs.ndim <= 2:
-            # The common matrix case, without tensordot's reshapes; matmul, as np.dot
-            # zeroes its output before the BLAS call (an extra pass).
-            return np.matmul(lhs, rhs)
-    else:
+    if type(axes) is int and axes == 1 and 1 <= lhs.ndim <= 2 and 1 <= rhs.ndim <= 2:
+        # The common matrix case, checked first, without tensordot's reshapes.
+        # np.dot and matmul make the same BLAS call (the same bits); np.dot zeroes its
+        # output first (an extra pass over a large one) but dispatches in a third
+        # less time, which is what counts on small ones. Not 1-d . 1-d: np.dot gives
+        # a scalar there.
+        if lhs.size + rhs.size <= _SMALL_DOT and lhs.ndim + rhs.ndim > 2:
+            return np.dot(lhs, rhs)
+        return np.matmul(lhs, rhs)
+    if not _is_count(axes):
         a_axes, b_axes = _axes_pairs(axes, lhs.ndim)
         axes = (normalize_axes("tensordot", a_axes, lhs.shape, what="lhs"),
                 normalize_axes("tensordot", b_axes, rhs.shape, what="rhs"))
