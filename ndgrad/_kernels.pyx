@@ -571,9 +571,7 @@ cdef bint _per_lane(cnp.ndarray a, cnp.ndarray idx, Py_ssize_t lanes, Py_ssize_t
     (native order) holding ``lanes`` positions, every one in [0, n)."""
     cdef Py_ssize_t i
     cdef cnp.int64_t* p
-    if cnp.PyArray_TYPE(a) != cnp.NPY_FLOAT32 and cnp.PyArray_TYPE(a) != cnp.NPY_FLOAT64:
-        return False
-    if not (cnp.PyArray_IS_C_CONTIGUOUS(a) and cnp.PyArray_ISBEHAVED_RO(a)):
+    if not _fast(a, a):
         return False
     if (cnp.PyArray_TYPE(idx) != cnp.NPY_INT64 or not cnp.PyArray_IS_C_CONTIGUOUS(idx)
             or not cnp.PyArray_ISBEHAVED_RO(idx) or cnp.PyArray_SIZE(idx) != lanes):
