@@ -147,7 +147,7 @@ def namespace_function(
     check_ctx: Callable[[Any], Any],
     plain: bool,
     aliases: tuple[str, ...] = ...,
-) -> Callable[[tuple[Any, ...], dict[str, Any], Any, Any], Any]: ...
+) -> Callable[..., Any]: ...
 def set_anomaly_hook(
     hook: Callable[[], Any] | None,
     check: Callable[[OpNode, int, Any], None] | None = None,

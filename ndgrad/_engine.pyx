@@ -789,11 +789,12 @@ cdef str _titled(str msg, str title, tuple aliases):
 
 def namespace_function(Op op not None, str title, type cls, object adapter,
                        tuple inputs, object check_ctx, bint plain, tuple aliases=()):
-    """The body of the namespace function ``title`` (nd.tanh...) calling ``op``, as
-    ``call(args, kwargs, out, ctx)``: it translates the namespace's arguments
-    (``adapter``, if given), checks ``ctx``, has ``cls._apply`` apply the flavour's
-    conventions and writes to ``out``. Compiled because it runs for every call of
-    every namespace function. ``aliases``: the op's names in every namespace, for
+    """The namespace function ``title`` (nd.tanh...) calling ``op``: it translates the
+    namespace's arguments (``adapter``, if given), checks ``ctx``, has ``cls._apply``
+    apply the flavour's conventions and writes to ``out``. Compiled, and called by
+    the user directly (no Python function around it: a frame per call), because it
+    runs for every call of every namespace function; _namespace gives it its name,
+    documentation and signature. ``aliases``: the op's names in every namespace, for
     error messages. ``plain``: ``cls._apply`` is just ``_finish(op(...))``;
     then a result needing no finishing (an array of ``cls``, or a NumPy array that
     only needs wrapping in one, at least ``cls._min_ndim``-dimensional) is returned
@@ -802,7 +803,7 @@ def namespace_function(Op op not None, str title, type cls, object adapter,
     finish = cls._finish
     cdef int min_ndim = cls._min_ndim
 
-    def call(tuple args, dict kwargs, out, ctx):
+    def call(*args, out=None, name=None, ctx=None, **kwargs):
         if ctx is not None:
             check_ctx(ctx)
         if adapter is not None:

@@ -59,18 +59,13 @@ class _LazySignature(inspect.Signature):
 
 
 def make_function(spec, name, cls, adapter, doc=None):
-    # The body is compiled (ndgrad._engine.namespace_function); the Python function
-    # around it is what help() and inspect know how to show, with this name,
-    # documentation and signature.
+    # The function is compiled (ndgrad._engine.namespace_function); help() and
+    # inspect show it with the name, documentation and signature given here.
     plain = cls._apply.__func__ is ArrayBase._apply.__func__
     aliases = tuple({n.rpartition(".")[2] for n in (spec.op.name, *spec.nd, *spec.np,
                                                     *spec.npx)})
-    call = _engine.namespace_function(spec.op, name, cls, adapter, spec.inputs,
-                                      context.check, plain, aliases)
-
-    def function(*args, out=None, name=None, ctx=None, **kwargs):
-        return call(args, kwargs, out, ctx)
-
+    function = _engine.namespace_function(spec.op, name, cls, adapter, spec.inputs,
+                                          context.check, plain, aliases)
     function.__name__ = function.__qualname__ = name
     function.__doc__ = doc or spec.doc
     function.__signature__ = _LazySignature.of(spec, adapter)
