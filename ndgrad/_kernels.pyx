@@ -10,6 +10,7 @@ cimport cython
 cimport numpy as cnp
 from cpython.ref cimport Py_INCREF
 from libc.math cimport exp, expf, log
+from libc.string cimport memcpy
 from libc.stdint cimport PTRDIFF_MAX as PY_SSIZE_T_MAX
 import numpy as np
 
@@ -643,6 +644,80 @@ def scatter_last(g, idx, shape):
     else:
         _scatter(<double*>cnp.PyArray_DATA(v), <cnp.int64_t*>cnp.PyArray_DATA(i),
                  <double*>cnp.PyArray_DATA(out), lanes, n)
+    return out
+
+
+# ---- whole rows by position: take along axis 0 in 'clip' mode ---------------------
+# A batch of examples out of a data set (d2l's data_iter): NumPy's take needs the
+# indices cast to int64 first, two calls whose overhead outweighs copying ten rows.
+
+ctypedef fused position:
+    float
+    double
+    cnp.int32_t
+    cnp.int64_t
+
+
+cdef bint _clipped(position* idx, Py_ssize_t k, Py_ssize_t n, Py_ssize_t* rows):
+    """rows[i]: idx[i] truncated towards zero and clipped to [0, n); False (nothing
+    to trust) at a NaN, which has no position."""
+    cdef Py_ssize_t i
+    cdef position v
+    for i in range(k):
+        v = idx[i]
+        if (position is float or position is double) and v != v:
+            return False
+        rows[i] = 0 if v <= 0 else n - 1 if v >= n - 1 else <Py_ssize_t>v
+    return True
+
+
+def take_rows(data, idx):
+    """``data.take(idx.astype(int64), axis=0, mode='clip')`` for ``data`` a
+    C-contiguous aligned array of numbers (bool to complex) with a non-empty first
+    axis and ``idx`` C-contiguous native float32/float64/int32/int64 positions, made
+    by copying whole rows. None where that does not apply (NaN positions too): the
+    caller takes with NumPy."""
+    cdef cnp.ndarray a, i, out
+    if not (cnp.PyArray_CheckExact(data) and cnp.PyArray_CheckExact(idx)):
+        return None
+    a, i = <cnp.ndarray>data, <cnp.ndarray>idx
+    cdef int t = cnp.PyArray_TYPE(i), nd = cnp.PyArray_NDIM(a), ni = cnp.PyArray_NDIM(i)
+    if (nd == 0 or nd + ni > cnp.NPY_MAXDIMS or cnp.PyArray_TYPE(a) > cnp.NPY_CLONGDOUBLE
+            or not (cnp.PyArray_IS_C_CONTIGUOUS(a) and cnp.PyArray_ISBEHAVED_RO(a)
+                    and cnp.PyArray_IS_C_CONTIGUOUS(i) and cnp.PyArray_ISBEHAVED_RO(i))):
+        return None
+    if t != cnp.NPY_FLOAT32 and t != cnp.NPY_FLOAT64 and t != cnp.NPY_INT64 \
+            and t != cnp.NPY_INT32:
+        return None
+    cdef Py_ssize_t n = cnp.PyArray_DIMS(a)[0], k = cnp.PyArray_SIZE(i), r
+    if n == 0 or k > 1024:  # the row numbers live on the stack
+        return None
+    cdef Py_ssize_t rows[1024]
+    cdef bint ok
+    if t == cnp.NPY_FLOAT32:
+        ok = _clipped(<float*>cnp.PyArray_DATA(i), k, n, rows)
+    elif t == cnp.NPY_FLOAT64:
+        ok = _clipped(<double*>cnp.PyArray_DATA(i), k, n, rows)
+    elif t == cnp.NPY_INT64:
+        ok = _clipped(<cnp.int64_t*>cnp.PyArray_DATA(i), k, n, rows)
+    else:
+        ok = _clipped(<cnp.int32_t*>cnp.PyArray_DATA(i), k, n, rows)
+    if not ok:
+        return None
+    cdef cnp.npy_intp dims[cnp.NPY_MAXDIMS]
+    cdef int d
+    for d in range(ni):
+        dims[d] = cnp.PyArray_DIMS(i)[d]
+    for d in range(1, nd):
+        dims[ni + d - 1] = cnp.PyArray_DIMS(a)[d]
+    descr = a.dtype
+    Py_INCREF(descr)  # NewFromDescr steals a reference to it
+    out = _new_from_descr(np.ndarray, descr, ni + nd - 1, dims, NULL, NULL, 0, None)
+    cdef Py_ssize_t row = cnp.PyArray_NBYTES(a) // n  # bytes per row
+    cdef char* src = <char*>cnp.PyArray_DATA(a)
+    cdef char* dst = <char*>cnp.PyArray_DATA(out)
+    for r in range(k):
+        memcpy(dst + r * row, src + rows[r] * row, row)
     return out
 
 

@@ -217,6 +217,52 @@ def test_gather_and_scatter_last_are_numpys_fancy_index(dtype, shape, data):
     _same(_kernels.scatter_last(g[..., None], idx[..., None], shape), want)
 
 
+NUMBERS = st.sampled_from([np.bool_, np.int8, np.int32, np.int64, np.float32,
+                            np.float64, np.complex64])
+POSITIONS = st.sampled_from([np.float32, np.float64, np.int32, np.int64])
+
+
+@given(NUMBERS, POSITIONS, hnp.array_shapes(min_dims=1, max_dims=3, max_side=8),
+       hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=6), st.data())
+def test_take_rows_is_numpys_clipped_take(dtype, kind, shape, lanes, data):
+    x = data.draw(hnp.arrays(dtype, shape))
+    # positions out of range on both sides, and fractions (truncated towards zero)
+    elements = (st.integers(-3, shape[0] + 3) if np.dtype(kind).kind == "i"
+                else st.floats(-3, shape[0] + 3, width=32))
+    idx = data.draw(hnp.arrays(kind, lanes, elements=elements))
+    want = x.take(idx.astype(np.int64), axis=0, mode="clip")
+    # a 0-d result is a 0-d array, not NumPy's scalar: what the engine makes of either
+    _same(_kernels.take_rows(x, idx), np.asarray(want))
+
+
+@pytest.mark.parametrize("x, idx", [
+    (np.ones((4, 3)), np.array([0, np.nan])),              # NaN: no position
+    (np.ones((4, 3))[:, ::2], np.array([1])),              # data not contiguous
+    (np.ones((4, 3)), np.arange(8.0)[::2]),                # positions not contiguous
+    (np.ones((4, 3), ">f4"), np.array([1])),               # byte-swapped data
+    (np.ones(4, object), np.array([1])),                   # objects, not numbers
+    (np.ones((4, 3)), np.array([1], np.uint8)),            # a position dtype not read
+    (np.ones((0, 3)), np.array([0])),                      # an empty first axis
+    (np.ones(()), np.array([0])),                          # no first axis
+    (np.ones((4, 3)), np.zeros(1025)),                     # more rows than the stack holds
+    ([[1.0], [2.0]], np.array([1])),                       # not an ndarray
+])
+def test_take_rows_declines_what_it_cannot_read(x, idx):
+    assert _kernels.take_rows(x, idx) is None
+
+
+def test_take_goes_through_take_rows_and_numpy_alike():
+    # nd.take in clip mode along axis 0 copies rows in the kernel; a NaN position
+    # makes it decline, and NumPy's path gives the same rows for the others.
+    x = nd.array(np.arange(12).reshape(4, 3))
+    rows = nd.take(x, nd.array([3, -1, 1.5, 9])).asnumpy()
+    assert rows.tolist() == [[9, 10, 11], [0, 1, 2], [3, 4, 5], [9, 10, 11]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's cast of the NaN
+        fallback = nd.take(x, nd.array([3, -1, 1.5, np.nan])).asnumpy()
+    assert fallback[:3].tolist() == rows[:3].tolist()
+
+
 _BAD_LANES = [
     ((2, 3), np.array([0, 3])),                 # out of range
     ((2, 3), np.array([-1, 0])),                # negative

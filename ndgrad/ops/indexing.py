@@ -130,6 +130,10 @@ def _take(a, indices, axis=0, mode="clip"):
          [3. 4.]
          [1. 2.]]
     """
+    if mode == "clip" and type(axis) is int and axis == 0:
+        out = _kernels.take_rows(a, indices)
+        if out is not None:
+            return out
     ax = normalize_axis("take", axis, a.shape)
     if mode == "clip":  # NumPy's own clip mode is _lanes', without its copy and passes
         return a.take(_indices(indices).astype(np.int64, copy=False), axis=ax, mode="clip")
