@@ -372,6 +372,26 @@ def sum_to(g, shape):
     return np.add.reduce(a, axis=tuple(axes))
 
 
+# ---- matrix products of small arrays -----------------------------------------------
+cdef Py_ssize_t SMALL_DOT = 4096  # elements of both operands, below which np.dot wins
+
+
+def small_dot(lhs, rhs):
+    """np.dot(lhs, rhs) for exact ndarrays of one or two axes (not both one, where
+    np.dot gives a scalar) with at most SMALL_DOT elements together, called in C,
+    without np.dot's dispatch layer; its errors are np.dot's. None otherwise: then
+    matmul makes the same BLAS call and, unlike np.dot, does not first zero its
+    output, a pass that counts on large ones."""
+    if not (cnp.PyArray_CheckExact(lhs) and cnp.PyArray_CheckExact(rhs)):
+        return None
+    cdef cnp.ndarray a = <cnp.ndarray>lhs, b = <cnp.ndarray>rhs
+    cdef int na = cnp.PyArray_NDIM(a), nb = cnp.PyArray_NDIM(b)
+    if not (1 <= na <= 2 and 1 <= nb <= 2 and na + nb > 2
+            and cnp.PyArray_SIZE(a) + cnp.PyArray_SIZE(b) <= SMALL_DOT):
+        return None
+    return cnp.PyArray_MatrixProduct(a, b)
+
+
 # ---- arithmetic on small arrays ------------------------------------------------------
 # NumPy spends ~0.3 us dispatching a ufunc, which is most of the cost on a small array;
 # one typed loop on raw pointers takes a few ns per element. Same results bit for bit:

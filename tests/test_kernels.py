@@ -217,6 +217,33 @@ def test_gather_and_scatter_last_are_numpys_fancy_index(dtype, shape, data):
     _same(_kernels.scatter_last(g[..., None], idx[..., None], shape), want)
 
 
+@given(st.sampled_from([np.float32, np.float64, np.int64]),
+       st.sampled_from([(1, 2), (2, 1), (2, 2)]), st.integers(1, 6), st.integers(1, 6),
+       st.integers(1, 6), st.data())
+def test_small_dot_is_numpys_dot(dtype, ndims, m, k, n, data):
+    shapes = {(1, 2): ((k,), (k, n)), (2, 1): ((m, k), (k,)), (2, 2): ((m, k), (k, n))}
+    a_shape, b_shape = shapes[ndims]
+    ints = st.integers(-100, 100)
+    a = data.draw(hnp.arrays(dtype, a_shape, elements=ints))
+    b = data.draw(hnp.arrays(dtype, b_shape, elements=ints))
+    _same(_kernels.small_dot(a, b), np.dot(a, b))
+
+
+@pytest.mark.parametrize("a, b", [
+    (np.ones(3), np.ones(3)),                        # 1-d . 1-d: np.dot's scalar
+    (np.ones((2, 2, 2)), np.ones((2, 2))),            # three axes
+    (np.ones((64, 64)), np.ones((64, 2))),            # large: matmul's
+    (np.matrix(np.ones((2, 2))), np.ones((2, 2))),    # a subclass
+])
+def test_small_dot_declines_what_matmul_or_tensordot_do(a, b):
+    assert _kernels.small_dot(a, b) is None
+
+
+def test_small_dot_raises_numpys_error_on_shapes_that_do_not_align():
+    with pytest.raises(ValueError, match="not aligned"):
+        _kernels.small_dot(np.ones((2, 3)), np.ones((2, 3)))
+
+
 NUMBERS = st.sampled_from([np.bool_, np.int8, np.int32, np.int64, np.float32,
                             np.float64, np.complex64])
 POSITIONS = st.sampled_from([np.float32, np.float64, np.int32, np.int64])

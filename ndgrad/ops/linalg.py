@@ -1,13 +1,11 @@
 """Contractions. ``tensordot`` carries the gradient; dot front ends reduce to it."""
 import numpy as np
 
+from ndgrad import _kernels
 from ndgrad.ops.axes import normalize_axes, normalize_axis
 from ndgrad.ops.registry import GradTest, defop
 from ndgrad.ops import np_conventions as npc
 from ndgrad.ops.shape import transpose
-
-
-_SMALL_DOT = 4096  # elements of both operands, below which np.dot is the faster call
 
 
 def _is_count(axes):
@@ -28,15 +26,14 @@ def _axes_pairs(axes, a_ndim):
 
 def _tensordot(lhs, rhs, axes=2):
     """Sum products over ``axes`` of lhs and rhs (NumPy's tensordot)."""
-    if type(axes) is int and axes == 1 and 1 <= lhs.ndim <= 2 and 1 <= rhs.ndim <= 2:
-        # The common matrix case, checked first, without tensordot's reshapes.
-        # np.dot and matmul make the same BLAS call (the same bits); np.dot zeroes its
-        # output first (an extra pass over a large one) but dispatches in a third
-        # less time, which is what counts on small ones. Not 1-d . 1-d: np.dot gives
-        # a scalar there.
-        if lhs.size + rhs.size <= _SMALL_DOT and lhs.ndim + rhs.ndim > 2:
-            return np.dot(lhs, rhs)
-        return np.matmul(lhs, rhs)
+    if type(axes) is int and axes == 1:
+        # The common matrix case, checked first, without tensordot's reshapes: np.dot
+        # on small operands, matmul (the same BLAS call: the same bits) on the rest.
+        out = _kernels.small_dot(lhs, rhs)
+        if out is not None:
+            return out
+        if 1 <= lhs.ndim <= 2 and 1 <= rhs.ndim <= 2:
+            return np.matmul(lhs, rhs)
     if not _is_count(axes):
         a_axes, b_axes = _axes_pairs(axes, lhs.ndim)
         axes = (normalize_axes("tensordot", a_axes, lhs.shape, what="lhs"),
