@@ -54,7 +54,7 @@ def _matrix_product(axes, a, b):
 
 def _grad_lhs(g, ans, a, b, axes=2):
     if _matrix_product(axes, a, b):  # g @ b.T, without the general bookkeeping
-        return tensordot(g, transpose(b), axes=1)
+        return tensordot(g, transpose(b), 1)
     ia, ib = _axes_pairs(axes, a.ndim)
     ia = [i % a.ndim for i in ia]
     ib = [i % b.ndim for i in ib]
@@ -68,7 +68,7 @@ def _grad_lhs(g, ans, a, b, axes=2):
 
 def _grad_rhs(g, ans, a, b, axes=2):
     if _matrix_product(axes, a, b):  # a.T @ g
-        return tensordot(transpose(a), g, axes=1)
+        return tensordot(transpose(a), g, 1)
     ia, ib = _axes_pairs(axes, a.ndim)
     ia = [i % a.ndim for i in ia]
     ib = [i % b.ndim for i in ib]
