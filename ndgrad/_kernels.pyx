@@ -341,6 +341,48 @@ def plain_size(shape):
     return n
 
 
+cdef floating _pairwise(floating* a, Py_ssize_t n) noexcept nogil:
+    """The sum of a[0..n) in NumPy's order (its pairwise summation: eight running
+    sums per block of up to 128, halves above that), so the same bits."""
+    cdef floating res, r[8]
+    cdef Py_ssize_t i, j, n2
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += a[i]
+        return res
+    if n <= 128:
+        for j in range(8):
+            r[j] = a[j]
+        for i in range(8, n - n % 8, 8):
+            for j in range(8):
+                r[j] += a[i + j]
+        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        for i in range(n - n % 8, n):
+            res += a[i]
+        return res
+    n2 = n // 2
+    n2 -= n2 % 8
+    return _pairwise(a, n2) + _pairwise(a + n2, n - n2)
+
+
+cdef cnp.ndarray _sum_all(cnp.ndarray a, tuple shape):
+    """``a`` summed to ``shape``, which holds one element: NumPy's add.reduce starts
+    from its identity, 0, and adds the pairwise sum of the data."""
+    cdef cnp.npy_intp dims[cnp.NPY_MAXDIMS]
+    cdef int k, nd = len(shape)
+    for k in range(nd):
+        dims[k] = 1
+    cdef cnp.ndarray out = cnp.PyArray_EMPTY(nd, dims, cnp.PyArray_TYPE(a), 0)
+    if cnp.PyArray_TYPE(a) == cnp.NPY_FLOAT32:
+        (<float*>cnp.PyArray_DATA(out))[0] = <float>0.0 + _pairwise(
+            <float*>cnp.PyArray_DATA(a), cnp.PyArray_SIZE(a))
+    else:
+        (<double*>cnp.PyArray_DATA(out))[0] = 0.0 + _pairwise(
+            <double*>cnp.PyArray_DATA(a), cnp.PyArray_SIZE(a))
+    return out
+
+
 def sum_to(g, shape):
     """Sum ``g`` over the axes it was broadcast along, so that it has ``shape``.
 
@@ -354,9 +396,11 @@ def sum_to(g, shape):
         raise ValueError(f"cannot sum shape {g.shape} to {shape}")
     cdef list axes = list(range(lead))
     cdef bint kept = False  # an axis of length one in shape is summed over
+    cdef bint one = True    # shape holds one element
     for i in range(n):
         s = shape[i]
         d = cnp.PyArray_DIMS(a)[lead + i]
+        one = one and s == 1
         if s == 1 and d != 1:
             axes.append(lead + i)
             kept = True
@@ -364,6 +408,8 @@ def sum_to(g, shape):
             raise ValueError(f"cannot sum shape {g.shape} to {shape}")
     if not axes:
         return a.reshape(shape)
+    if one and _fast(a, a):  # to one element (a bias's gradient)
+        return _sum_all(a, shape)
     # add.reduce is what ndarray.sum calls, without its Python layer. Summing leading
     # axes only leaves the shape as it is (unless it is 0-d, where NumPy would give a
     # scalar): no keepdims and reshape.

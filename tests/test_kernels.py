@@ -197,6 +197,20 @@ def test_sum_to_is_the_sum_over_broadcast_axes(src, shape):
     _same(_kernels.sum_to(g, shape), g.sum(axis=axes, keepdims=True).reshape(shape))
 
 
+@given(FLOATS, st.sampled_from([((-1,), (1,)), ((-1, 1), (1,)), ((-1, 1), (1, 1)),
+                                ((1, -1), ()), ((2, -1), (1,)), ((-1, 3), (1, 1))]),
+       st.integers(1, 300), st.data())
+def test_sum_to_one_element_adds_in_numpys_order(dtype, shapes, n, data):
+    # The typed pairwise sum must give add.reduce's bits: values of mixed magnitudes
+    # (where the order of the additions shows), signed zeros, every block length.
+    src, shape = shapes
+    src = tuple(n if d == -1 else d for d in src)
+    elements = st.one_of(st.floats(-1e4, 1e4, width=32), st.sampled_from([0.0, -0.0]),
+                         st.floats(-2.0 ** -10, 2.0 ** -10, width=32))
+    g = data.draw(hnp.arrays(dtype, src, elements=elements))
+    _same(_kernels.sum_to(g, shape), g.sum(keepdims=True).reshape(shape))
+
+
 @pytest.mark.parametrize("src, shape", [((3,), (2, 3)), ((4, 3), (2,)), ((4, 3), (4,))])
 def test_sum_to_refuses_a_shape_that_does_not_broadcast(src, shape):
     with pytest.raises(ValueError, match="cannot sum shape"):
