@@ -8,6 +8,7 @@ backward pass is itself recorded.
 """
 cimport cython
 cimport numpy as cnp
+from cpython.object cimport PyObject_Call
 from cpython.pystate cimport PyThreadState_GetDict
 from cpython.ref cimport PyObject, Py_DECREF, Py_INCREF, Py_REFCNT
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_New, PyTuple_SET_ITEM
@@ -686,7 +687,7 @@ cdef object _invoke(Op op, tuple args, dict kwargs):
     for a in args:
         if isinstance(a, Array):
             return apply(op, args, kwargs)
-    return op.forward(*args, **kwargs) if kwargs else op.forward(*args)
+    return PyObject_Call(op.forward, args, kwargs) if kwargs else op.forward(*args)
 
 
 cdef inline Array _wrap(type cls, object data, Node node, Py_ssize_t index):
@@ -736,7 +737,8 @@ cdef object _apply(Op op, tuple args, dict kwargs, object into):
         if into is not None:
             out = op.forward(*raw, out=into)
         else:
-            out = op.forward(*raw, **kwargs) if kwargs else op.forward(*raw)
+            # PyObject_Call: the keywords as they are (f(*a, **kw) would copy them)
+            out = PyObject_Call(op.forward, raw, kwargs) if kwargs else op.forward(*raw)
     except (ValueError, IndexError, TypeError) as e:
         raise _named(e, op.name, raw) from None
     if cnp.PyArray_CheckExact(out):  # one array: the common case
@@ -1199,7 +1201,7 @@ cdef _run_node(OpNode node, bint graph, list ready):
                 acc = None
             elif vjp is not None:
                 if node.kwargs:
-                    gi = vjp(g, ans, *ins, **node.kwargs)
+                    gi = PyObject_Call(vjp, (g, ans) + ins, node.kwargs)
                 else:  # ** on an empty dict would copy it
                     gi = vjp(g, ans, *ins)
             if gi is not None:
