@@ -1202,7 +1202,7 @@ cdef _run_node(OpNode node, bint graph, list ready):
             elif vjp is not None:
                 if node.kwargs:
                     gi = PyObject_Call(vjp, (g, ans) + ins, node.kwargs)
-                else:  # ** on an empty dict would copy it
+                else:  # no keywords: None or empty
                     gi = vjp(g, ans, *ins)
             if gi is not None:
                 if _anomaly_check is not None:

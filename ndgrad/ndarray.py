@@ -382,10 +382,9 @@ class NDArray(ArrayBase):
         if "shape" in kwargs:
             shape = kwargs.pop("shape")
         # A shape without codes that fits (and is not the 0-d ()) needs none of what
-        # nd.reshape adds: code resolution, its error messages, _finish; nor what
-        # calling the op adds to the engine's apply (a copy of the keywords).
+        # nd.reshape adds: code resolution, its error messages, _finish.
         if not kwargs and _kernels.plain_size(shape) == self._data.size and shape:
-            return _engine.apply(sh.reshape, (self,), {"shape": shape})
+            return sh.reshape(self, shape=shape)
         from ndgrad import nd
         return nd.reshape(self, shape, **kwargs)
 
