@@ -327,6 +327,17 @@ cdef class Array:
     def ndim(self):
         return self._data.ndim
 
+    @property
+    def grad(self):
+        """The gradient buffer of a variable (see attach_grad), the gradient kept
+        by retain_grad() after backward, or None."""
+        node = self._node
+        if isinstance(node, VarNode):
+            return (<VarNode>node).grad
+        if node is not None and (<OpNode>node).retained is not None:
+            return (<OpNode>node).retained.get(self._index)
+        return None
+
     def __add__(self, other):
         return _arith(_add, _ELIDE_ADD, self, other) if _operand(other) else NotImplemented
 

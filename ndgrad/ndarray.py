@@ -120,17 +120,6 @@ class ArrayBase(_engine.Array):
         self._node = _engine.VarNode(grad, grad_req)
         self._index = 0
 
-    @property
-    def grad(self):
-        """The gradient buffer of a variable (see attach_grad), the gradient kept
-        by retain_grad() after backward, or None."""
-        node = self._node
-        if isinstance(node, _engine.VarNode):
-            return node.grad
-        if node is not None and node.retained is not None:
-            return node.retained.get(self._index)
-        return None
-
     def retain_grad(self):
         """Keep the gradient backward computes for this intermediate array in
         ``.grad`` (see autograd.retain_grad); it stays linked to its inputs."""
@@ -146,7 +135,8 @@ class ArrayBase(_engine.Array):
 
         A non-scalar array is summed first (``out_grad`` defaults to ones).
         """
-        autograd._run([self], [out_grad], retain_graph, False, train_mode)
+        _engine.run_backward([self], [out_grad], retain_graph, False, None, False,
+                             train_mode, autograd._given_head_grad)
 
     def detach(self):
         """The same data (shared memory), cut from the recorded graph."""
