@@ -72,6 +72,7 @@ class Op:
 
 G: int
 ANS: int
+SHAPE: int
 SELF: Op
 
 @final

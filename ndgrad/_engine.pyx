@@ -173,17 +173,19 @@ SELF = Op("SELF", None)
 
 # Slots of a Call besides the inputs' positions (0, 1, ...).
 cdef enum:
-    _G = -2    # the gradient arriving at the op's output
-    _ANS = -1  # the op's output
-G, ANS = _G, _ANS
+    _SHAPE = -3  # the shape of input 0 (saved or not: its Meta has it too)
+    _G = -2      # the gradient arriving at the op's output
+    _ANS = -1    # the op's output
+G, ANS, SHAPE = _G, _ANS, _SHAPE
 
 
 @cython.final
 cdef class Call:
     """A VJP that is a single op applied to the backward pass's values, declared
     instead of written as a function: ``Call(multiply, G, 1)`` is ``lambda g, ans, a,
-    b: multiply(g, b)``. The engine calls the op itself, with no Python frame between,
-    which is most of a cheap VJP's cost. ``op`` None: the value in the one slot (``Call(
+    b: multiply(g, b)``, ``Call(reshape, G, SHAPE)`` is ``lambda g, ans, x:
+    reshape(g, x.shape)``. The engine calls the op itself, with no Python frame
+    between, which is most of a cheap VJP's cost. ``op`` None: the value in the one slot (``Call(
     None, G)`` passes the gradient through, as add's VJPs do); ``op`` SELF: the op the
     Call is a VJP of (multiply's own VJPs multiply). The op gets no keyword arguments;
     in a plain backward pass it runs as its ``vjp_forward``.
@@ -192,8 +194,9 @@ cdef class Call:
         if not 1 <= len(slots) <= 3 or (op is None and len(slots) != 1):
             raise ValueError(f"Call: {len(slots)} slots; an op takes 1 to 3, None takes 1")
         for s in slots:
-            if type(s) is not int or s < _G:
-                raise ValueError(f"Call: slot {s!r} is not G, ANS or an input position")
+            if type(s) is not int or s < _SHAPE:
+                raise ValueError(f"Call: slot {s!r} is not G, ANS, SHAPE or an input "
+                                 "position")
         self.op = op
         self.slots = slots
         self.n = len(slots)
@@ -215,9 +218,11 @@ cdef class Call:
         cdef tuple args = PyTuple_New(self.n)
         for k in range(self.n):
             s = self.at[k]
-            if s >= len(ins):  # checked: indexing is unchecked in release builds
-                raise ValueError(f"{self!r}: reads input {s} of an op given {len(ins)}")
-            _set(args, k, g if s == _G else ans if s == _ANS else ins[s])
+            if max(s, 0 if s == _SHAPE else -1) >= len(ins):  # indexing is unchecked
+                raise ValueError(f"{self!r}: reads input {max(s, 0)} of an op given "
+                                 f"{len(ins)}")
+            _set(args, k, g if s == _G else ans if s == _ANS else
+                 ins[0].shape if s == _SHAPE else ins[s])
         return args
 
     cdef object run(self, object g, object ans, tuple ins, bint graph):
@@ -237,7 +242,7 @@ cdef class Call:
         return self.run(g, ans, ins, True)
 
     def __repr__(self):
-        names = {_G: "G", _ANS: "ANS"}
+        names = {_G: "G", _ANS: "ANS", _SHAPE: "SHAPE"}
         return (f"Call({self.op.name if self.op is not None else None}, "
                 f"{', '.join([names.get(s, str(s)) for s in self.slots])})")
 

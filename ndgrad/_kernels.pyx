@@ -793,6 +793,15 @@ cdef extern from "numpy/arrayobject.h":
         void* data, int flags, object obj)
 
 
+def reshape(data, shape):
+    """``data`` reshaped to ``shape``, a view where the layout allows: the forward of
+    reshape, compiled because every reshape runs it twice (forward and backward) and
+    a Python frame costs more than the view."""
+    if cnp.PyArray_CheckExact(data):
+        return (<cnp.ndarray>data).reshape(shape)  # what np.reshape calls
+    return np.reshape(data, shape)
+
+
 def broadcast_to(x, shape):
     """np.broadcast_to(x, shape): a read-only view, built directly when ``x`` has as
     many axes as ``shape`` (how a reduction's gradient is spread back), where NumPy's

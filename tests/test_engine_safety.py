@@ -8,6 +8,7 @@ import pytest
 
 from ndgrad import _engine, autograd, nd
 from ndgrad._engine import AutogradError
+from ndgrad.ops import shape as shape_ops
 
 
 def _recorded():
@@ -179,7 +180,7 @@ def test_an_op_error_of_a_numpy_exception_class_is_renamed_not_replaced():
 def test_call_checks_its_slots_when_declared():
     with pytest.raises(ValueError, match="4 slots"):
         _engine.Call(_engine.SELF, _engine.G, 0, 1, 2)
-    with pytest.raises(ValueError, match="slot 'g' is not G, ANS or an input"):
+    with pytest.raises(ValueError, match="slot 'g' is not G, ANS, SHAPE or an input"):
         _engine.Call(_engine.SELF, "g")
     with pytest.raises(ValueError, match="None takes 1"):
         _engine.Call(None, _engine.G, 0)
@@ -219,6 +220,32 @@ def test_a_call_is_the_function_it_declares():
     assert dx.asnumpy().tolist() == [30.0]
     dx.backward()
     assert x.grad.asnumpy().tolist() == [6.0]
+
+
+def test_a_call_passes_the_shape_of_input_0_saved_or_not():
+    # SHAPE reads the input's Meta when the op does not save it; of both passes.
+    spread = _engine.Op("spread", lambda x: x.reshape(-1),
+                        (_engine.Call(shape_ops.reshape, _engine.G, _engine.SHAPE),),
+                        save_inputs=False)
+    assert repr(spread.vjps[0]) == "Call(reshape, G, SHAPE)"
+    x = nd.array([[1.0, 2.0], [3.0, 4.0]])
+    x.attach_grad()
+    with autograd.record():
+        y = spread(x) * nd.array([1.0, 2.0, 3.0, 4.0])
+        (dx,) = autograd.grad([y], [x], create_graph=True)
+    assert dx.shape == (2, 2) and dx.asnumpy().tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    with autograd.record():
+        y = spread(x)
+    y.backward(nd.array([5.0, 6.0, 7.0, 8.0]))
+    assert x.grad.asnumpy().tolist() == [[5.0, 6.0], [7.0, 8.0]]
+
+
+def test_a_call_reading_the_shape_of_no_input_is_an_error_not_a_crash():
+    op = _engine.Op("five", lambda: np.full(2, 5.0), (_engine.Call(None, _engine.SHAPE),))
+    assert op.vjps[0] is not None
+    with pytest.raises(ValueError, match=r"Call\(None, SHAPE\): reads input 0 of an op "
+                                         r"given 0"):
+        op.vjps[0](np.ones(2), np.ones(2))
 
 
 def test_input_indices_name_each_inputs_output_of_its_producer():

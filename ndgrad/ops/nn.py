@@ -17,6 +17,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ndgrad import _kernels, random as _random
+from ndgrad._engine import G, SHAPE, Call
 from ndgrad._state import flags
 from ndgrad.ops import elementwise as ew
 from ndgrad.ops.axes import normalize_axes, normalize_axis
@@ -497,7 +498,7 @@ def _flatten(data):
     return data.reshape(data.shape[0], -1) if data.ndim else data.reshape(1, 1)
 
 
-Flatten = defop("Flatten", _flatten, (lambda g, ans, x: sh.reshape(g, x.shape),),
+Flatten = defop("Flatten", _flatten, (Call(sh.reshape, G, SHAPE),),
                 nd=("Flatten",), npx=("batch_flatten",), save_inputs=False, view=True,
                 test=GradTest("elementwise"))
 

@@ -8,25 +8,24 @@ import math
 import numpy as np
 
 from ndgrad import _engine, _kernels
+from ndgrad._engine import G, SELF, SHAPE, Call
 from ndgrad.ops.axes import normalize_axes, normalize_axis
 from ndgrad.ops.registry import GradTest, defop
 from ndgrad.ops import np_conventions as npc
 
 
-def _reshape(data, shape):
-    """Reshape without copying where possible (the result shares memory). In nd,
-    ``shape`` may hold MXNet's codes (0 copies a dimension, -1 infers one, -2 copies
-    the rest, -3 merges two, -4 splits one into the next two values) and ``reverse``
-    matches them from the right.
+# The forward is _kernels.reshape (compiled); this is its documentation.
+_RESHAPE_DOC = """Reshape without copying where possible (the result shares memory). In
+nd, ``shape`` may hold MXNet's codes (0 copies a dimension, -1 infers one, -2 copies
+the rest, -3 merges two, -4 splits one into the next two values) and ``reverse``
+matches them from the right.
 
-        >>> nd.reshape(nd.arange(6), shape=(2, 3))
-        [[0. 1. 2.]
-         [3. 4. 5.]]
-        >>> nd.reshape(nd.ones((2, 3, 4)), shape=(-1, 0)).shape
-        (8, 3)
-    """
-    # The method is what np.reshape calls, without its Python layers.
-    return data.reshape(shape) if type(data) is np.ndarray else np.reshape(data, shape)
+    >>> nd.reshape(nd.arange(6), shape=(2, 3))
+    [[0. 1. 2.]
+     [3. 4. 5.]]
+    >>> nd.reshape(nd.ones((2, 3, 4)), shape=(-1, 0)).shape
+    (8, 3)
+"""
 
 
 def plain_shape(shape):
@@ -86,8 +85,8 @@ def _nd_reshape(data, shape=None, reverse=False):
     return (data,), {"shape": mxnet_shape(data.shape, shape, reverse)}
 
 
-reshape = defop("reshape", _reshape, (lambda g, ans, x, shape: reshape(g, x.shape),),
-                nd=("reshape",), nd_args=_nd_reshape, doc=_reshape.__doc__,
+reshape = defop("reshape", _kernels.reshape, (Call(SELF, G, SHAPE),),
+                nd=("reshape",), nd_args=_nd_reshape, doc=_RESHAPE_DOC,
                 np=("reshape", "ravel", "squeeze"), npx=("reshape",),
                 np_args={"reshape": npc.reshape, "ravel": npc.ravel, "squeeze": npc.squeeze},
                 npx_args=npc.npx_reshape,
@@ -155,7 +154,7 @@ def _expand_dims(data, axis):
 
 
 expand_dims = defop("expand_dims", _expand_dims,
-                    (lambda g, ans, x, axis: reshape(g, x.shape),), nd=("expand_dims",),
+                    (Call(reshape, G, SHAPE),), nd=("expand_dims",),
                     np=("expand_dims",),
                     doc=_expand_dims.__doc__, save_inputs=False, view=True,
                     test=GradTest("elementwise", kwargs={"axis": 0}))
