@@ -19,6 +19,9 @@ cdef class Meta:
 cdef class Op:
     cdef readonly str name
     cdef readonly object forward       # raw NumPy arrays and scalars -> array or tuple
+    cdef readonly object fast          # None, or a compiled forward for common cases,
+                                       # tried first with the same arguments: its
+                                       # result, or None to leave the call to forward
     cdef readonly object vjp_forward   # forward as Calls run it in a plain backward:
                                        # may return read-only views of its arguments
     cdef readonly object vjp_add       # None, or f(*args, acc): acc += vjp_forward(*args)

@@ -143,9 +143,10 @@ cdef class Op:
     def __init__(self, str name, forward, vjps=(), *, bint variadic=False,
                  bint differentiable=True, bint save_inputs=True,
                  bint save_output=False, bint view=False, vjp_forward=None,
-                 vjp_add=None):
+                 vjp_add=None, fast=None):
         self.name = name
         self.forward = forward
+        self.fast = fast
         self.vjp_forward = forward if vjp_forward is None else vjp_forward
         self.vjp_add = vjp_add
         self.variadic = variadic
@@ -703,7 +704,18 @@ cdef object _invoke(Op op, tuple args, dict kwargs):
     for a in args:
         if isinstance(a, Array):
             return apply(op, args, kwargs)
-    return PyObject_Call(op.forward, args, kwargs) if kwargs else op.forward(*args)
+    return _forward(op, args, kwargs)
+
+
+cdef inline object _forward(Op op, tuple raw, dict kwargs):
+    """The op's forward on raw values: its ``fast`` kernel unless that declines.
+    PyObject_Call passes the keywords as they are (f(*a, **kw) would copy them)."""
+    cdef object out
+    if op.fast is not None:
+        out = PyObject_Call(op.fast, raw, kwargs) if kwargs else op.fast(*raw)
+        if out is not None:
+            return out
+    return PyObject_Call(op.forward, raw, kwargs) if kwargs else op.forward(*raw)
 
 
 cdef inline Array _wrap(type cls, object data, Node node, Py_ssize_t index):
@@ -750,11 +762,7 @@ cdef object _apply(Op op, tuple args, dict kwargs, object into):
         Py_INCREF(x)  # PyTuple_SET_ITEM steals a reference
         PyTuple_SET_ITEM(raw, i, x)
     try:
-        if into is not None:
-            out = op.forward(*raw, out=into)
-        else:
-            # PyObject_Call: the keywords as they are (f(*a, **kw) would copy them)
-            out = PyObject_Call(op.forward, raw, kwargs) if kwargs else op.forward(*raw)
+        out = op.forward(*raw, out=into) if into is not None else _forward(op, raw, kwargs)
     except (ValueError, IndexError, TypeError) as e:
         raise _named(e, op.name, raw) from None
     if cnp.PyArray_CheckExact(out):  # one array: the common case

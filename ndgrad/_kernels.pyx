@@ -422,13 +422,15 @@ def sum_to(g, shape):
 cdef Py_ssize_t SMALL_DOT = 4096  # elements of both operands, below which np.dot wins
 
 
-def small_dot(lhs, rhs):
-    """np.dot(lhs, rhs) for exact ndarrays of one or two axes (not both one, where
-    np.dot gives a scalar) with at most SMALL_DOT elements together, called in C,
-    without np.dot's dispatch layer; its errors are np.dot's. None otherwise: then
-    matmul makes the same BLAS call and, unlike np.dot, does not first zero its
-    output, a pass that counts on large ones."""
-    if not (cnp.PyArray_CheckExact(lhs) and cnp.PyArray_CheckExact(rhs)):
+def small_dot(lhs, rhs, axes=2):
+    """tensordot's fast forward: for ``axes`` 1, np.dot(lhs, rhs) for exact ndarrays
+    of one or two axes (not both one, where np.dot gives a scalar) with at most
+    SMALL_DOT elements together, called in C, without np.dot's dispatch layer; its
+    errors are np.dot's. None otherwise: then the op's forward runs matmul, which
+    makes the same BLAS call and, unlike np.dot, does not first zero its output, a
+    pass that counts on large ones."""
+    if not (type(axes) is int and axes == 1
+            and cnp.PyArray_CheckExact(lhs) and cnp.PyArray_CheckExact(rhs)):
         return None
     cdef cnp.ndarray a = <cnp.ndarray>lhs, b = <cnp.ndarray>rhs
     cdef int na = cnp.PyArray_NDIM(a), nb = cnp.PyArray_NDIM(b)
@@ -737,25 +739,26 @@ cdef bint _clipped(position* idx, Py_ssize_t k, Py_ssize_t n, Py_ssize_t* rows):
     return True
 
 
-def take_rows(data, idx):
-    """``data.take(idx.astype(int64), axis=0, mode='clip')`` for ``data`` a
-    C-contiguous aligned array of numbers (bool to complex) with a non-empty first
-    axis and ``idx`` C-contiguous native float32/float64/int32/int64 positions, made
-    by copying whole rows. None where that does not apply (NaN positions too): the
-    caller takes with NumPy."""
-    cdef cnp.ndarray a, i, out
-    if not (cnp.PyArray_CheckExact(data) and cnp.PyArray_CheckExact(idx)):
+def take_rows(a, indices, axis=0, mode="clip"):
+    """take's fast forward: ``a.take(indices.astype(int64), axis=0, mode='clip')`` for
+    ``a`` a C-contiguous aligned array of numbers (bool to complex) with a non-empty
+    first axis and ``indices`` C-contiguous native float32/float64/int32/int64
+    positions, made by copying whole rows. None where that does not apply (another
+    axis or mode, NaN positions too): the op's forward takes with NumPy."""
+    cdef cnp.ndarray x, i, out
+    if not (type(axis) is int and axis == 0 and type(mode) is str and mode == "clip"
+            and cnp.PyArray_CheckExact(a) and cnp.PyArray_CheckExact(indices)):
         return None
-    a, i = <cnp.ndarray>data, <cnp.ndarray>idx
-    cdef int t = cnp.PyArray_TYPE(i), nd = cnp.PyArray_NDIM(a), ni = cnp.PyArray_NDIM(i)
-    if (nd == 0 or nd + ni > cnp.NPY_MAXDIMS or cnp.PyArray_TYPE(a) > cnp.NPY_CLONGDOUBLE
-            or not (cnp.PyArray_IS_C_CONTIGUOUS(a) and cnp.PyArray_ISBEHAVED_RO(a)
+    x, i = <cnp.ndarray>a, <cnp.ndarray>indices
+    cdef int t = cnp.PyArray_TYPE(i), nd = cnp.PyArray_NDIM(x), ni = cnp.PyArray_NDIM(i)
+    if (nd == 0 or nd + ni > cnp.NPY_MAXDIMS or cnp.PyArray_TYPE(x) > cnp.NPY_CLONGDOUBLE
+            or not (cnp.PyArray_IS_C_CONTIGUOUS(x) and cnp.PyArray_ISBEHAVED_RO(x)
                     and cnp.PyArray_IS_C_CONTIGUOUS(i) and cnp.PyArray_ISBEHAVED_RO(i))):
         return None
     if t != cnp.NPY_FLOAT32 and t != cnp.NPY_FLOAT64 and t != cnp.NPY_INT64 \
             and t != cnp.NPY_INT32:
         return None
-    cdef Py_ssize_t n = cnp.PyArray_DIMS(a)[0], k = cnp.PyArray_SIZE(i), r
+    cdef Py_ssize_t n = cnp.PyArray_DIMS(x)[0], k = cnp.PyArray_SIZE(i), r
     if n == 0 or k > 1024:  # the row numbers live on the stack
         return None
     cdef Py_ssize_t rows[1024]
@@ -775,12 +778,12 @@ def take_rows(data, idx):
     for d in range(ni):
         dims[d] = cnp.PyArray_DIMS(i)[d]
     for d in range(1, nd):
-        dims[ni + d - 1] = cnp.PyArray_DIMS(a)[d]
-    descr = a.dtype
+        dims[ni + d - 1] = cnp.PyArray_DIMS(x)[d]
+    descr = x.dtype
     Py_INCREF(descr)  # NewFromDescr steals a reference to it
     out = _new_from_descr(np.ndarray, descr, ni + nd - 1, dims, NULL, NULL, 0, None)
-    cdef Py_ssize_t row = cnp.PyArray_NBYTES(a) // n  # bytes per row
-    cdef char* src = <char*>cnp.PyArray_DATA(a)
+    cdef Py_ssize_t row = cnp.PyArray_NBYTES(x) // n  # bytes per row
+    cdef char* src = <char*>cnp.PyArray_DATA(x)
     cdef char* dst = <char*>cnp.PyArray_DATA(out)
     for r in range(k):
         memcpy(dst + r * row, src + rows[r] * row, row)
@@ -791,6 +794,30 @@ cdef extern from "numpy/arrayobject.h":
     object _new_from_descr "PyArray_NewFromDescr" (
         type subtype, cnp.dtype descr, int nd, cnp.npy_intp* dims, cnp.npy_intp* strides,
         void* data, int flags, object obj)
+
+
+cdef extern from "numpy/arrayobject.h":
+    int _descr_converter "PyArray_DescrConverter"(object, cnp.PyArray_Descr**) except 0
+    object _cast_to_type "PyArray_CastToType"(cnp.ndarray, cnp.PyArray_Descr*, int)
+
+
+def array_copy(source_array, dtype=None):
+    """array's fast forward: ``np.array(source_array, dtype=dtype)`` for a C-contiguous
+    exact ndarray, as NumPy's cast in one C call without np.array's argument handling
+    (the costlier half of ``nd.array(indices)`` in a training loop). None otherwise."""
+    if not (cnp.PyArray_CheckExact(source_array)
+            and cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>source_array)):
+        return None
+    cdef cnp.PyArray_Descr* descr  # a reference of our own, which the cast steals
+    if dtype is None:
+        descr = cnp.PyArray_DESCR(<cnp.ndarray>source_array)
+        Py_INCREF(<object>descr)
+    else:
+        try:
+            _descr_converter(dtype, &descr)
+        except TypeError:  # not a dtype: np.array's own error
+            return None
+    return _cast_to_type(<cnp.ndarray>source_array, descr, 0)
 
 
 def reshape(data, shape):

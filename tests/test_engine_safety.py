@@ -1,5 +1,6 @@
 """No Python call can crash the engine; backward passes sharing nodes across threads
 give the gradients of sequential runs; wide nodes cost linear time."""
+import inspect
 import sys
 import threading
 
@@ -238,6 +239,31 @@ def test_a_call_passes_the_shape_of_input_0_saved_or_not():
         y = spread(x)
     y.backward(nd.array([5.0, 6.0, 7.0, 8.0]))
     assert x.grad.asnumpy().tolist() == [[5.0, 6.0], [7.0, 8.0]]
+
+
+def test_an_ops_fast_forward_runs_first_and_may_leave_the_call_to_forward():
+    calls = []
+
+    def fast(x, scale=2.0):
+        calls.append(scale)
+        return x * scale if scale == 2.0 else None  # declines other scales
+    op = _engine.Op("scaled", lambda x, scale=2.0: x * scale + 0.5, fast=fast)
+    x = nd.array([1.0, 2.0])
+    assert op.fast is fast
+    assert op(x).asnumpy().tolist() == [2.0, 4.0]                  # fast's result
+    assert op(x, scale=3.0).asnumpy().tolist() == [3.5, 6.5]       # forward's
+    assert op(np.array([1.0]), scale=2.0).tolist() == [2.0]        # raw values too
+    assert calls == [2.0, 3.0, 2.0]
+
+
+def test_every_fast_forward_takes_the_arguments_its_forward_takes():
+    # The engine calls both with the same arguments, keywords included.
+    from ndgrad.ops.registry import REGISTRY
+    fast = {name: spec.op for name, spec in REGISTRY.items() if spec.op.fast is not None}
+    assert {"take", "tensordot", "array"} <= set(fast)
+    for name, op in fast.items():
+        assert (inspect.signature(op.fast).parameters
+                == inspect.signature(op.forward).parameters), name
 
 
 def test_a_call_reading_the_shape_of_no_input_is_an_error_not_a_crash():

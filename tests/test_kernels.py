@@ -240,7 +240,7 @@ def test_small_dot_is_numpys_dot(dtype, ndims, m, k, n, data):
     ints = st.integers(-100, 100)
     a = data.draw(hnp.arrays(dtype, a_shape, elements=ints))
     b = data.draw(hnp.arrays(dtype, b_shape, elements=ints))
-    _same(_kernels.small_dot(a, b), np.dot(a, b))
+    _same(_kernels.small_dot(a, b, 1), np.dot(a, b))
 
 
 @pytest.mark.parametrize("a, b", [
@@ -250,12 +250,17 @@ def test_small_dot_is_numpys_dot(dtype, ndims, m, k, n, data):
     (np.matrix(np.ones((2, 2))), np.ones((2, 2))),    # a subclass
 ])
 def test_small_dot_declines_what_matmul_or_tensordot_do(a, b):
-    assert _kernels.small_dot(a, b) is None
+    assert _kernels.small_dot(a, b, 1) is None
+
+
+@pytest.mark.parametrize("axes", [2, 0, ((1,), (0,)), 1.0, True])
+def test_small_dot_declines_contractions_other_than_axes_1(axes):
+    assert _kernels.small_dot(np.ones((2, 2)), np.ones((2, 2)), axes) is None
 
 
 def test_small_dot_raises_numpys_error_on_shapes_that_do_not_align():
     with pytest.raises(ValueError, match="not aligned"):
-        _kernels.small_dot(np.ones((2, 3)), np.ones((2, 3)))
+        _kernels.small_dot(np.ones((2, 3)), np.ones((2, 3)), 1)
 
 
 NUMBERS = st.sampled_from([np.bool_, np.int8, np.int32, np.int64, np.float32,
@@ -290,6 +295,12 @@ def test_take_rows_is_numpys_clipped_take(dtype, kind, shape, lanes, data):
 ])
 def test_take_rows_declines_what_it_cannot_read(x, idx):
     assert _kernels.take_rows(x, idx) is None
+
+
+@pytest.mark.parametrize("axis, mode", [(1, "clip"), (-2, "clip"), (None, "clip"),
+                                        (0, "wrap"), (0, "raise")])
+def test_take_rows_declines_other_axes_and_modes(axis, mode):
+    assert _kernels.take_rows(np.ones((4, 3)), np.array([1]), axis, mode) is None
 
 
 def test_take_goes_through_take_rows_and_numpy_alike():
@@ -359,3 +370,26 @@ def test_broadcast_to_raises_numpys_errors(src, shape):
 def test_plain_size_is_the_size_of_a_tuple_of_positive_ints_else_minus_one(shape, size):
     # reshape's fast path trusts it: anything else (codes, overflow) takes nd.reshape's
     assert _kernels.plain_size(shape) == size
+
+
+@given(NUMBERS, st.sampled_from([None, np.float32, "float64", np.dtype(np.int32), bool]),
+       hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=5), st.data())
+def test_array_copy_is_numpys_array_of_a_dtype(dtype, to, shape, data):
+    x = data.draw(hnp.arrays(dtype, shape, elements=st.integers(-100, 100)
+                             if np.dtype(dtype).kind in "iu" else None))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NaN or inf cast to an int
+        got, want = _kernels.array_copy(x, to), np.array(x, dtype=to)
+    _same(got, want)
+    assert not np.shares_memory(got, x) or x.size == 0
+
+
+@pytest.mark.parametrize("x, dtype", [
+    (np.ones((3, 2))[:, ::2], None),        # not C-contiguous
+    (np.ones((3, 2)).T, None),              # Fortran order: np.array keeps it
+    ([1.0, 2.0], None),                     # a list
+    (np.matrix(np.ones((2, 2))), None),     # a subclass
+    (np.ones(2), "no such type"),           # np.array's own error
+])
+def test_array_copy_declines_what_np_array_does_differently(x, dtype):
+    assert _kernels.array_copy(x, dtype) is None

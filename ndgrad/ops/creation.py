@@ -8,7 +8,7 @@ import inspect
 
 import numpy as np
 
-from ndgrad import random as _random
+from ndgrad import _kernels, random as _random
 from ndgrad._engine import Array, AutogradError
 from ndgrad.ops import np_conventions as npc
 from ndgrad.ops.registry import defop
@@ -128,7 +128,7 @@ def _creator(name, forward, nd=None, inputs=(), **names):
 
 
 array = defop("array", _array, inputs=("source_array",), nd=("array",), nd_args=_nd_array,
-               np=("array", "asarray"), np_args=npc.array,
+               np=("array", "asarray"), np_args=npc.array, fast=_kernels.array_copy,
                doc=_array.__doc__, differentiable=False)
 arange = _creator("arange", _arange, np=("arange",), np_args=npc.arange)
 zeros = _creator("zeros", _zeros, nd=("zeros", "empty"), np=("zeros", "empty"),

@@ -130,10 +130,6 @@ def _take(a, indices, axis=0, mode="clip"):
          [3. 4.]
          [1. 2.]]
     """
-    if mode == "clip" and type(axis) is int and axis == 0:
-        out = _kernels.take_rows(a, indices)
-        if out is not None:
-            return out
     ax = normalize_axis("take", axis, a.shape)
     if mode == "clip":  # NumPy's own clip mode is _lanes', without its copy and passes
         return a.take(_indices(indices).astype(np.int64, copy=False), axis=ax, mode="clip")
@@ -158,7 +154,7 @@ def _take_vjp(g, ans, a, indices, axis=0, mode="clip"):
 
 
 take = defop("take", _take, (_take_vjp, None), inputs=("a", "indices"), nd=("take",),
-             np=("take",), np_args=npc.take,
+             np=("take",), np_args=npc.take, fast=_kernels.take_rows,
              doc=_take.__doc__, test=GradTest("custom"))
 take_grad = defop("_take_grad", _take_grad,
                   (lambda g, ans, x, indices, axis, shape: take(g, indices, axis=axis),),

@@ -26,14 +26,10 @@ def _axes_pairs(axes, a_ndim):
 
 def _tensordot(lhs, rhs, axes=2):
     """Sum products over ``axes`` of lhs and rhs (NumPy's tensordot)."""
-    if type(axes) is int and axes == 1:
-        # The common matrix case, checked first, without tensordot's reshapes: np.dot
-        # on small operands, matmul (the same BLAS call: the same bits) on the rest.
-        out = _kernels.small_dot(lhs, rhs)
-        if out is not None:
-            return out
-        if 1 <= lhs.ndim <= 2 and 1 <= rhs.ndim <= 2:
-            return np.matmul(lhs, rhs)
+    if type(axes) is int and axes == 1 and 1 <= lhs.ndim <= 2 and 1 <= rhs.ndim <= 2:
+        # The matrix case, without tensordot's reshapes: matmul, the BLAS call that
+        # _kernels.small_dot (the op's fast forward) makes on small operands.
+        return np.matmul(lhs, rhs)
     if not _is_count(axes):
         a_axes, b_axes = _axes_pairs(axes, lhs.ndim)
         axes = (normalize_axes("tensordot", a_axes, lhs.shape, what="lhs"),
@@ -100,6 +96,7 @@ def _nd_dot(lhs, rhs, transpose_a=False, transpose_b=False):
 
 
 tensordot = defop("tensordot", _tensordot, (_grad_lhs, _grad_rhs), inputs=("lhs", "rhs"),
+                  fast=_kernels.small_dot,
                   nd=("dot",), nd_args=_nd_dot, doc=_nd_dot.__doc__,
                   np=("dot", "tensordot", "inner", "outer", "vdot"),
                   np_args={"dot": npc.dot, "tensordot": npc.tensordot, "inner": npc.inner,

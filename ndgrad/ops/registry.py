@@ -65,7 +65,9 @@ def defop(name, forward, vjps=(), *, inputs=("data",), nd=(), doc=None, test=Non
              translate where NumPy's (or npx's) signature differs, like ``nd_args``.
     flags -- save_inputs / save_output / view / variadic / differentiable /
              vjp_forward (what Calls of this op run in a plain backward) /
-             vjp_add (adds that into a gradient sum in one pass), see Op.
+             vjp_add (adds that into a gradient sum in one pass) / fast (a compiled
+             forward for the common cases, tried first; it returns None to leave
+             the call to ``forward``), see Op.
     """
     if name in REGISTRY:
         raise ValueError(f"op {name!r} is registered twice")
