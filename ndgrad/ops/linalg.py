@@ -44,12 +44,9 @@ def _permuted(x, order):
     return transpose(x, tuple(np.argsort(order).tolist()))
 
 
-def _matrix_product(axes, a, b):
-    return type(axes) is int and axes == 1 and a.ndim == 2 and b.ndim == 2
-
-
+# dot's VJPs test for the matrix case inline: a helper's frame costs more than the test.
 def _grad_lhs(g, ans, a, b, axes=2):
-    if _matrix_product(axes, a, b):  # g @ b.T, without the general bookkeeping
+    if type(axes) is int and axes == 1 and a.ndim == 2 and b.ndim == 2:  # g @ b.T
         return tensordot(g, b.T, 1)  # .T: NumPy's view in a plain pass, else recorded
     ia, ib = _axes_pairs(axes, a.ndim)
     ia = [i % a.ndim for i in ia]
@@ -63,7 +60,7 @@ def _grad_lhs(g, ans, a, b, axes=2):
 
 
 def _grad_rhs(g, ans, a, b, axes=2):
-    if _matrix_product(axes, a, b):  # a.T @ g
+    if type(axes) is int and axes == 1 and a.ndim == 2 and b.ndim == 2:  # a.T @ g
         return tensordot(a.T, g, 1)
     ia, ib = _axes_pairs(axes, a.ndim)
     ia = [i % a.ndim for i in ia]
@@ -84,10 +81,11 @@ def _nd_dot(lhs, rhs, transpose_a=False, transpose_b=False):
         >>> nd.dot(nd.ones((4, 3, 2)), nd.ones((4, 5)), transpose_a=True).shape
         (3, 2, 5)
     """
-    a_axis = 0 if transpose_a else lhs.ndim - 1
-    b_axis = rhs.ndim - 1 if transpose_b else 0
-    if lhs.ndim == 0 or rhs.ndim == 0 or lhs.shape[a_axis] != rhs.shape[b_axis]:
-        raise ValueError(f"dot: shapes {lhs.shape} and {rhs.shape} do not contract (axis "
+    a, b = lhs.shape, rhs.shape  # read once: each read of an array's is a call
+    a_axis = 0 if transpose_a else len(a) - 1
+    b_axis = len(b) - 1 if transpose_b else 0
+    if not a or not b or a[a_axis] != b[b_axis]:
+        raise ValueError(f"dot: shapes {a} and {b} do not contract (axis "
                          f"{a_axis} of lhs must match axis {b_axis} of rhs; transpose_a="
                          f"{transpose_a}, transpose_b={transpose_b})")
     if not (transpose_a or transpose_b):
