@@ -344,6 +344,12 @@ cdef class Array:
             return (<OpNode>node).retained.get(self._index)
         return None
 
+    def __setitem__(self, key, value):
+        # In C, not in ndgrad.ndarray: a training loop's parameter updates (x[:] = y)
+        # are done by assign_all without a Python frame; the rest is _setitem's.
+        if not assign_all(self, key, value):
+            self._setitem(key, value)
+
     def __add__(self, other):
         return _arith(_add, _ELIDE_ADD, self, other) if _operand(other) else NotImplemented
 
@@ -669,10 +675,10 @@ cdef object _arith(Op op, int code, object lhs, object rhs):
     return _apply(op, (lhs, rhs), _NO_KWARGS, into)
 
 
-def assign_all(Array dst, key, value):
+cdef bint assign_all(Array dst, key, value) except -1:
     """``dst[:] = value`` when ``value`` is an array (ndgrad or NumPy) of dst's shape
     and dtype and nothing is to be recorded (a parameter update): the copy into dst's
-    memory and the version bump ArrayBase.__setitem__'s general path makes, without
+    memory and the version bump ArrayBase._setitem's general path makes, without
     its steps (there is nothing to fit, cast or refuse). False, having done nothing,
     in every other case."""
     if not (type(key) is slice and (<slice>key).start is None

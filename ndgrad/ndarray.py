@@ -265,9 +265,9 @@ class ArrayBase(_engine.Array):
     def __getitem__(self, key):
         return self._finish(sh.getitem(self, index=index_key(key)))
 
-    def __setitem__(self, key, value):
-        if _engine.assign_all(self, key, value):  # x[:] = y of x's shape and dtype
-            return
+    # x[key] = value is the engine Array's __setitem__: a parameter update's x[:] = y
+    # is done there, in C; every other assignment comes here.
+    def _setitem(self, key, value):
         index = index_key(key)
         if flags.recording and (_needs_grad(self) or _needs_grad(value)):
             self._write(sh.setitem(self, value, index=index))
