@@ -37,9 +37,9 @@ from typing import Callable
 
 # NumPy's elementwise ops run on one thread, but its matrix products go through
 # OpenBLAS, which starts a thread per core. Pin it to one unless the caller chose,
-# so that every ratio compares one thread with one thread (torch's multi-threaded
-# row is the exception, and says so); threaded BLAS on a shared machine also swings
-# by 10x from run to run. It only takes effect before NumPy is first imported.
+# so that every ratio compares one thread with one thread (the multi-threaded rows
+# of torch and ndgrad are the exceptions, and say so); threaded BLAS on a shared
+# machine also swings by 10x from run to run. It only takes effect before NumPy is first imported.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
@@ -167,14 +167,48 @@ def _torch_variants(torch, step: Callable, ops: int = 0) -> list[Impl]:
     return impls
 
 
+def _openblas_threads() -> Callable[[int], None] | None:
+    """A setter of the thread count of the OpenBLAS that NumPy loaded (through ctypes;
+    Linux, NumPy's wheels), or None where it cannot be found. Unpinned, as a NumPy
+    user has it, OpenBLAS runs one thread per CPU."""
+    import ctypes
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = sorted({line.split()[-1] for line in maps if "openblas" in line})
+    except OSError:
+        return None
+    for path in paths:
+        lib = ctypes.CDLL(path)
+        for name in ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+                     "openblas_set_num_threads64_", "openblas_set_num_threads"):
+            if hasattr(lib, name):
+                setter = getattr(lib, name)
+                setter.argtypes, setter.restype = [ctypes.c_int], None
+                return setter
+    return None
+
+
 def _ndgrad_variants(step: Callable) -> list[Impl]:
-    """``step`` on one thread, and on one per CPU (``ndgrad.set_num_threads``) where
-    there are several; each sets its count per call, as ``_torch_variants`` does."""
+    """``step`` on one thread, and where there are several CPUs on one per CPU: for
+    ndgrad's own large calls (``ndgrad.set_num_threads``) and for NumPy's BLAS, back
+    to its unpinned default for that row only (so that a matrix product's row
+    compares with torch's default threads). ndgrad's count is set per call where it
+    changes, as ``_torch_variants`` does; the BLAS count is set around the step and
+    pinned again after it (~1 us), since NumPy, HIPS autograd and mygrad share it."""
+    # Only over this file's own pin: a count the caller chose stays theirs.
+    blas = _openblas_threads() if os.environ["OPENBLAS_NUM_THREADS"] == "1" else None
+
     def on(threads):
         def run():
             if ndgrad.get_num_threads() != threads:
                 ndgrad.set_num_threads(threads)
-            return step()
+            if threads == 1 or blas is None:
+                return step()
+            blas(threads)
+            try:
+                return step()
+            finally:
+                blas(1)
         return run
     cpus = os.cpu_count() or 1
     impls = [Impl("ndgrad", on(1))]
@@ -385,7 +419,7 @@ def mlp(opts):
         return [Impl("mygrad", step)]
 
     return _workload([
-        Impl("ndgrad", ndgrad_step),
+        *_ndgrad_variants(ndgrad_step),
         Impl(REFERENCE, numpy_step),
     ], {"torch": torch_impls, "autograd": hips_impls, "mygrad": mygrad_impls},
         opts)
