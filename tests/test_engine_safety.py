@@ -396,3 +396,13 @@ def test_a_vjp_result_is_summed_to_its_input_or_refused(grad, want):
     else:
         y.backward()
         assert x.grad.asnumpy().tolist() == want
+
+
+def test_item_deletion_is_refused_and_changes_nothing():
+    # Arrays have a fixed shape (MXNet's too): x[:] = y and x[k] = v write, del cannot.
+    x = nd.array([1.0, 2.0])
+    with pytest.raises(NotImplementedError, match="deletion"):
+        del x[0]
+    x[:] = nd.array([3.0, 4.0])  # the engine's own copy
+    x[1] = 5.0                   # ArrayBase._setitem
+    assert x.asnumpy().tolist() == [3.0, 5.0]
