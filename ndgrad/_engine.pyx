@@ -344,6 +344,14 @@ cdef class Array:
             return (<OpNode>node).retained.get(self._index)
         return None
 
+    def backward(self, out_grad=None, retain_graph=False, train_mode=True):
+        """Compute the gradients of this array with respect to the variables.
+
+        A non-scalar array is summed first (``out_grad`` defaults to ones).
+        """
+        run_backward([self], [out_grad], retain_graph, False, None, False, train_mode,
+                     None if out_grad is None else type(self)._head_grad)
+
     def __setitem__(self, key, value):
         # In C, not in ndgrad.ndarray: a training loop's parameter updates (x[:] = y)
         # are done by assign_all without a Python frame; the rest is _setitem's.

@@ -130,13 +130,8 @@ class ArrayBase(_engine.Array):
         node = self._node
         return node.grad_req if isinstance(node, _engine.VarNode) else "null"
 
-    def backward(self, out_grad=None, retain_graph=False, train_mode=True):
-        """Compute the gradients of this array with respect to the variables.
-
-        A non-scalar array is summed first (``out_grad`` defaults to ones).
-        """
-        _engine.run_backward([self], [out_grad], retain_graph, False, None, False,
-                             train_mode, autograd._given_head_grad)
+    # x.backward() is the engine Array's; it checks a given out_grad with this.
+    _head_grad = staticmethod(autograd._given_head_grad)
 
     def detach(self):
         """The same data (shared memory), cut from the recorded graph."""
