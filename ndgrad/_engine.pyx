@@ -1083,29 +1083,28 @@ cdef list _topo(list heads, dict targets):
     cdef Py_ssize_t pid = _pass_id
     cdef list order = []
     cdef list stack = []
-    cdef list pos = []
     cdef Node node, p
-    cdef Py_ssize_t i, top
+    cdef Py_ssize_t i, top = 0  # the stack is stack[:top] (see _push)
     for node in heads:
         if node.mark == pid:
             continue
         _visit(node, pid)
-        stack.append(node)
-        pos.append(0)
-        while stack:
-            top = len(stack) - 1
-            node = <Node>stack[top]
-            i = pos[top]
+        top = _push(stack, top, node)
+        while top:
+            node = <Node>stack[top - 1]
+            # A node's deps counts its parents visited while it is on the stack: it
+            # holds no dependency count before the node is done (post-order: no
+            # consumer of it is done before it, as the graph has no cycles).
+            i = node.deps
             if i < len(node.parents):
-                pos[top] = i + 1
+                node.deps = i + 1
                 p = node.parents[i]
                 if p is not None and p.mark != pid:
                     _visit(p, pid)
-                    stack.append(p)
-                    pos.append(0)
+                    top = _push(stack, top, p)
                 continue
-            stack.pop()
-            pos.pop()
+            top -= 1
+            node.deps = 0
             order.append(node)
             if targets is None:
                 node.useful = isinstance(node, VarNode)
@@ -1122,6 +1121,17 @@ cdef list _topo(list heads, dict targets):
                     if p is not None and p.useful:
                         p.deps += 1
     return order
+
+
+cdef inline Py_ssize_t _push(list stack, Py_ssize_t top, object x):
+    """Push ``x`` on the stack ``stack[:top]``; the new top. A stack pops by lowering
+    ``top``: list.pop() frees the list's memory whenever it empties (and reallocates
+    it below half full), which cost backward more than its bookkeeping."""
+    if top < len(stack):
+        stack[top] = x
+    else:
+        stack.append(x)
+    return top + 1
 
 
 cdef _visit(Node node, Py_ssize_t pid):
@@ -1204,7 +1214,10 @@ cdef object _saved_output(OpNode node, bint graph):
     return _wrap(node.cls, node.output, node, 0)
 
 
-cdef _run_node(OpNode node, bint graph, list ready):
+cdef Py_ssize_t _run_node(OpNode node, bint graph, list ready,
+                          Py_ssize_t n_ready) except -1:
+    """Run the VJPs of ``node`` into its inputs' gradients; push the inputs now done
+    on the stack ``ready[:n_ready]`` (see _push) and return its new top."""
     cdef Py_ssize_t i, n_out = len(node.out_meta)
     cdef Node p
     cdef list gs = node.grads if node.grads is not None else [None] * n_out
@@ -1249,7 +1262,8 @@ cdef _run_node(OpNode node, bint graph, list ready):
                             _n_outputs(p), graph)
         p.deps -= 1
         if p.deps == 0:
-            ready.append(p)
+            n_ready = _push(ready, n_ready, p)
+    return n_ready
 
 
 cdef list _variadic_grads(OpNode node, object g, object ans, tuple ins):
@@ -1390,6 +1404,7 @@ cdef _backward(list heads, list head_grads, bint retain_graph, bint create_graph
                     "they were not computed from it inside record() (or only through "
                     "detach()), so it has no gradient.")
     cdef list ready = []
+    cdef Py_ssize_t n_ready = 0  # the stack is ready[:n_ready] (see _push)
     cdef list delivered = []
     cdef list kept = []             # (node, gradients) of outputs under retain_grad
     cdef list results = [None] * (len(variables) if variables is not None else 0)
@@ -1400,10 +1415,11 @@ cdef _backward(list heads, list head_grads, bint retain_graph, bint create_graph
                 _accumulate(node, (<Array>heads[k])._index, head_grads[k],
                             _n_outputs(node), create_graph)
         for node in head_nodes:
-            if node.useful and node.deps == 0 and node not in ready:
-                ready.append(node)
-        while ready:
-            node = ready.pop()
+            if node.useful and node.deps == 0 and node not in ready[:n_ready]:
+                n_ready = _push(ready, n_ready, node)
+        while n_ready:
+            n_ready -= 1
+            node = ready[n_ready]
             if targets is not None and node in targets:
                 for k, idx in targets[node]:
                     results[k] = node.grads[idx] if node.grads is not None else None
@@ -1414,7 +1430,7 @@ cdef _backward(list heads, list head_grads, bint retain_graph, bint create_graph
             else:
                 if targets is None and (<OpNode>node).retained is not None:
                     kept.append((node, list(node.grads) if node.grads else None))
-                _run_node(<OpNode>node, create_graph, ready)
+                n_ready = _run_node(<OpNode>node, create_graph, ready, n_ready)
                 if not retain_graph:  # free what it saved now: lower peak memory
                     _release(<OpNode>node)
     finally:
