@@ -419,13 +419,16 @@ def sum_to(g, shape):
 
 
 # ---- matrix products of small arrays -----------------------------------------------
-cdef Py_ssize_t SMALL_DOT = 4096  # elements of both operands, below which np.dot wins
+# Elements of both operands and the result, below which np.dot wins: it zeroes its
+# result before the BLAS call does, a pass that counts on a large result even of small
+# operands (an outer product: (128, 10) . (10, 256)).
+cdef Py_ssize_t SMALL_DOT = 4096
 
 
 def small_dot(lhs, rhs, axes=2):
     """tensordot's fast forward: for ``axes`` 1, np.dot(lhs, rhs) for exact ndarrays
     of one or two axes (not both one, where np.dot gives a scalar) with at most
-    SMALL_DOT elements together, called in C, without np.dot's dispatch layer; its
+    SMALL_DOT elements together with the result's, called in C, without np.dot's dispatch layer; its
     errors are np.dot's. None otherwise: then the op's forward runs matmul, which
     makes the same BLAS call and, unlike np.dot, does not first zero its output, a
     pass that counts on large ones."""
@@ -434,8 +437,11 @@ def small_dot(lhs, rhs, axes=2):
         return None
     cdef cnp.ndarray a = <cnp.ndarray>lhs, b = <cnp.ndarray>rhs
     cdef int na = cnp.PyArray_NDIM(a), nb = cnp.PyArray_NDIM(b)
-    if not (1 <= na <= 2 and 1 <= nb <= 2 and na + nb > 2
-            and cnp.PyArray_SIZE(a) + cnp.PyArray_SIZE(b) <= SMALL_DOT):
+    if not (1 <= na <= 2 and 1 <= nb <= 2 and na + nb > 2):
+        return None
+    cdef Py_ssize_t rows = cnp.PyArray_DIMS(a)[0] if na == 2 else 1
+    cdef Py_ssize_t cols = cnp.PyArray_DIMS(b)[1] if nb == 2 else 1
+    if cnp.PyArray_SIZE(a) + cnp.PyArray_SIZE(b) + rows * cols > SMALL_DOT:
         return None
     return cnp.PyArray_MatrixProduct(a, b)
 

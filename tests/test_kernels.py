@@ -247,6 +247,7 @@ def test_small_dot_is_numpys_dot(dtype, ndims, m, k, n, data):
     (np.ones(3), np.ones(3)),                        # 1-d . 1-d: np.dot's scalar
     (np.ones((2, 2, 2)), np.ones((2, 2))),            # three axes
     (np.ones((64, 64)), np.ones((64, 2))),            # large: matmul's
+    (np.ones((128, 10)), np.ones((10, 256))),         # a large result (np.dot zeroes it)
     (np.matrix(np.ones((2, 2))), np.ones((2, 2))),    # a subclass
 ])
 def test_small_dot_declines_what_matmul_or_tensordot_do(a, b):
