@@ -8,7 +8,7 @@ the NumPy expression, which is the reference the tests compare against.
 """
 cimport cython
 cimport numpy as cnp
-from cpython.ref cimport Py_INCREF
+from cpython.ref cimport Py_DECREF, Py_INCREF
 from libc.math cimport exp, expf, log
 from libc.string cimport memcpy
 from libc.stdint cimport PTRDIFF_MAX as PY_SSIZE_T_MAX
@@ -428,8 +428,8 @@ cdef Py_ssize_t SMALL_DOT = 4096
 def small_dot(lhs, rhs, axes=2):
     """tensordot's fast forward: for ``axes`` 1, np.dot(lhs, rhs) for exact ndarrays
     of one or two axes (not both one, where np.dot gives a scalar) with at most
-    SMALL_DOT elements together with the result's, called in C, without np.dot's dispatch layer; its
-    errors are np.dot's. None otherwise: then the op's forward runs matmul, which
+    SMALL_DOT elements together with the result's, called in C, without np.dot's
+    dispatch layer; its errors are np.dot's. None otherwise: then the op's forward runs matmul, which
     makes the same BLAS call and, unlike np.dot, does not first zero its output, a
     pass that counts on large ones."""
     if not (type(axes) is int and axes == 1
@@ -809,10 +809,13 @@ cdef extern from "numpy/arrayobject.h":
 
 def array_copy(source_array, dtype=None):
     """array's fast forward: ``np.array(source_array, dtype=dtype)`` for a C-contiguous
-    exact ndarray, as NumPy's cast in one C call without np.array's argument handling
-    (the costlier half of ``nd.array(indices)`` in a training loop). None otherwise."""
+    exact ndarray of numbers (bool to complex) and a number dtype, as NumPy's cast in
+    one C call without np.array's argument handling (the costlier half of
+    ``nd.array(indices)`` in a training loop). None otherwise: strings, records and
+    the like have rules of their own (np.array sizes ``str`` from the data)."""
     if not (cnp.PyArray_CheckExact(source_array)
-            and cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>source_array)):
+            and cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>source_array)
+            and cnp.PyArray_TYPE(<cnp.ndarray>source_array) <= cnp.NPY_CLONGDOUBLE):
         return None
     cdef cnp.PyArray_Descr* descr  # a reference of our own, which the cast steals
     if dtype is None:
@@ -822,6 +825,9 @@ def array_copy(source_array, dtype=None):
         try:
             _descr_converter(dtype, &descr)
         except TypeError:  # not a dtype: np.array's own error
+            return None
+        if (<cnp.dtype><object>descr).type_num > cnp.NPY_CLONGDOUBLE:
+            Py_DECREF(<object>descr)
             return None
     return _cast_to_type(<cnp.ndarray>source_array, descr, 0)
 

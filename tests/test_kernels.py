@@ -391,6 +391,11 @@ def test_array_copy_is_numpys_array_of_a_dtype(dtype, to, shape, data):
     ([1.0, 2.0], None),                     # a list
     (np.matrix(np.ones((2, 2))), None),     # a subclass
     (np.ones(2), "no such type"),           # np.array's own error
+    (np.ones(2), str),                      # np.array sizes the strings from the data
+    (np.ones(2), "(2,)f4"),                 # a subarray dtype adds an axis
+    (np.ones(2), "M8[s]"),                  # dates
+    (np.array(["a", "b"]), None),           # strings
+    (np.ones(2, object), None),             # objects
 ])
 def test_array_copy_declines_what_np_array_does_differently(x, dtype):
     assert _kernels.array_copy(x, dtype) is None
