@@ -186,10 +186,10 @@ cdef class Call:
     instead of written as a function: ``Call(multiply, G, 1)`` is ``lambda g, ans, a,
     b: multiply(g, b)``, ``Call(reshape, G, SHAPE)`` is ``lambda g, ans, x:
     reshape(g, x.shape)``. The engine calls the op itself, with no Python frame
-    between, which is most of a cheap VJP's cost. ``op`` None: the value in the one slot (``Call(
-    None, G)`` passes the gradient through, as add's VJPs do); ``op`` SELF: the op the
-    Call is a VJP of (multiply's own VJPs multiply). The op gets no keyword arguments;
-    in a plain backward pass it runs as its ``vjp_forward``.
+    between, which is most of a cheap VJP's cost. ``op`` None: the value in the one
+    slot (``Call(None, G)`` passes the gradient through, as add's VJPs do); ``op``
+    SELF: the op the Call is a VJP of (multiply's own VJPs multiply). The op gets no
+    keyword arguments; in a plain backward pass it runs as its ``vjp_forward``.
     """
     def __init__(self, Op op, *slots):
         if not 1 <= len(slots) <= 3 or (op is None and len(slots) != 1):
@@ -215,13 +215,13 @@ cdef class Call:
         return Call(owner, *self.slots) if self.op is SELF else self
 
     cdef tuple args(self, object g, object ans, tuple ins):
-        cdef Py_ssize_t k, s
+        cdef Py_ssize_t k, s, i
         cdef tuple args = PyTuple_New(self.n)
         for k in range(self.n):
             s = self.at[k]
-            if max(s, 0 if s == _SHAPE else -1) >= len(ins):  # indexing is unchecked
-                raise ValueError(f"{self!r}: reads input {max(s, 0)} of an op given "
-                                 f"{len(ins)}")
+            i = 0 if s == _SHAPE else s  # the input read, if any (G and ANS are < 0)
+            if i >= len(ins):  # checked: indexing is unchecked in release builds
+                raise ValueError(f"{self!r}: reads input {i} of an op given {len(ins)}")
             _set(args, k, g if s == _G else ans if s == _ANS else
                  ins[0].shape if s == _SHAPE else ins[s])
         return args

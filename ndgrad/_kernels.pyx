@@ -429,9 +429,9 @@ def small_dot(lhs, rhs, axes=2):
     """tensordot's fast forward: for ``axes`` 1, np.dot(lhs, rhs) for exact ndarrays
     of one or two axes (not both one, where np.dot gives a scalar) with at most
     SMALL_DOT elements together with the result's, called in C, without np.dot's
-    dispatch layer; its errors are np.dot's. None otherwise: then the op's forward runs matmul, which
-    makes the same BLAS call and, unlike np.dot, does not first zero its output, a
-    pass that counts on large ones."""
+    dispatch layer; its errors are np.dot's. None otherwise: then the op's forward
+    runs matmul, which makes the same BLAS call and, unlike np.dot, does not first
+    zero its output, a pass that counts on large ones."""
     if not (type(axes) is int and axes == 1
             and cnp.PyArray_CheckExact(lhs) and cnp.PyArray_CheckExact(rhs)):
         return None
