@@ -39,7 +39,8 @@ from typing import Callable
 # OpenBLAS, which starts a thread per core. Pin it to one unless the caller chose,
 # so that every ratio compares one thread with one thread (the multi-threaded rows
 # of torch and ndgrad are the exceptions, and say so); threaded BLAS on a shared
-# machine also swings by 10x from run to run. It only takes effect before NumPy is first imported.
+# machine also swings by 10x from run to run. It only takes effect before NumPy is
+# first imported.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
