@@ -161,6 +161,18 @@ CASES = {
             dict(kernel=(2, 2), pool_type='sum'))],
     "Pooling_tie": lambda nd, ag: _grads(nd, ag, lambda x: nd.Pooling(x, kernel=(2, 2)),
                                          nd.ones((1, 1, 2, 2))),
+    # 'full' rounds the output up: its last windows can lie wholly in the overhang,
+    # where MXNet's max is the dtype's lowest finite value and its average 0.
+    "Pooling_empty_window": lambda nd, ag: [
+        nd.Pooling(nd.arange(16).reshape(1, 1, 4, 4), kernel=(2, 2), stride=(3, 3),
+                   pad=(1, 1), pooling_convention='full', **kw) for kw in (
+            dict(pool_type='max'), dict(pool_type='avg'),
+            dict(pool_type='avg', count_include_pad=False), dict(pool_type='sum'),
+            dict(pool_type='lp', p_value=2))] + [
+        _grads(nd, ag, lambda x: nd.Pooling(x, kernel=(1,), stride=(2,),
+                                            pooling_convention='full', **kw),
+               nd.array([[[3, 1, 4, 1]]]), head=nd.array([[[1, 2, 3]]]))[1]
+        for kw in (dict(pool_type='max'), dict(pool_type='avg'))],
     "BatchNorm_predict": lambda nd, ag: [nd.BatchNorm(*_bn_inputs(nd), fix_gamma=False),
                                          nd.BatchNorm(*_bn_inputs(nd))],
     "BatchNorm_train": lambda nd, ag: _bn_train(nd, ag, {}),
@@ -366,6 +378,14 @@ EXPECTED = {
             [1.0, 2.0, 2.0, 1.0]]]]],
     'Pooling_tie':
         [[[[[1.0]]]], [[[[1.0, 0.0], [0.0, 0.0]]]]],
+    'Pooling_empty_window':
+        [[[[[0.0, 3.0, -3.4028235e+38], [12.0, 15.0, -3.4028235e+38],
+            [-3.4028235e+38, -3.4028235e+38, -3.4028235e+38]]]],
+         [[[[0.0, 1.25, 0.0], [5.0, 12.5, 0.0], [0.0, 0.0, 0.0]]]],
+         [[[[0.0, 2.5, 0.0], [10.0, 12.5, 0.0], [0.0, 0.0, 0.0]]]],
+         [[[[0.0, 5.0, 0.0], [20.0, 50.0, 0.0], [0.0, 0.0, 0.0]]]],
+         [[[[0.0, 3.6055512, 0.0], [14.422205, 25.337719, 0.0], [0.0, 0.0, 0.0]]]],
+         [[[1.0, 0.0, 2.0, 0.0]]], [[[1.0, 0.0, 2.0, 0.0]]]],
     'BatchNorm_predict':
         [[[[[1.9692041]], [[2.8174224]]], [[[5.2341022]], [[9.1797934]]],
           [[[6.8665514]], [[-1.4241581]]]],
@@ -688,6 +708,36 @@ def test_batch_norm_second_derivative_in_training_mode():
 def test_errors_name_the_op_and_shapes(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("call, op", [
+    (lambda x: nd.Convolution(x, nd.ones((1, 1, 2)), kernel=(2,), num_filter=1,
+                              no_bias=True), "Convolution"),
+    (lambda x: nd.Deconvolution(x, nd.ones((1, 1, 2)), kernel=(2,), num_filter=1),
+     "Deconvolution"),
+    (lambda x: nd.Pooling(x, kernel=(2,), pad=(1,), pool_type="max"), "Pooling"),
+    (lambda x: nd.Pooling(x, kernel=(2,), pool_type="avg"), "Pooling"),
+])
+def test_window_ops_take_floating_point_data_only(call, op):
+    # MXNet: "This operation only support floating point types, not int32".
+    x = nd.arange(4, dtype="int32").reshape(1, 1, 4)
+    with pytest.raises(TypeError, match=rf"{op}: data must be floating point \(float16, "
+                                        rf"float32 or float64\), got int32 of shape "
+                                        rf"\(1, 1, 4\)"):
+        call(x)
+
+
+@pytest.mark.parametrize("dtype, lowest", [  # what MXNet 1.9.1 gave
+    ("float16", -65504.0), ("float32", -3.4028234663852886e+38),
+    ("float64", -1.7976931348623157e+308)])
+def test_max_of_a_window_with_no_elements_is_the_lowest_finite_value(dtype, lowest):
+    x = nd.arange(4, dtype=dtype).reshape(1, 1, 4)
+    y = nd.Pooling(x, kernel=(1,), stride=(2,), pooling_convention="full")
+    assert y.asnumpy().tolist() == [[[0.0, 2.0, lowest]]]
+    # -inf data, as MXNet, is raised to it too
+    y = nd.Pooling(nd.array([[[-np.inf, -np.inf, 1, 2]]], dtype=dtype), kernel=(2,),
+                   stride=(2,))
+    assert y.asnumpy().tolist() == [[[lowest, 2.0]]]
 
 
 def test_unsupported_modes_say_so():

@@ -690,6 +690,10 @@ def _window_args(op, data, kernel, stride, dilate, pad, layout=None, weight=None
                                   f"data must be {_LAYOUTS.get(n, 'NC + spatial axes')} "
                                   f"for a {n}-d kernel {kernel}: move the channel axis "
                                   "to axis 1 with transpose")
+    dtype = np.dtype(data.dtype)  # nd arrays' .dtype is the scalar type
+    if dtype.kind != "f":  # as MXNet: integer windows would average by truncating
+        raise TypeError(f"{op}: data must be floating point (float16, float32 or "
+                        f"float64), got {dtype} of shape {data.shape}")
     if data.ndim != n + 2:
         raise ValueError(f"{op}: a {n}-d kernel {kernel} needs {n + 2}-d data "
                          f"({_LAYOUTS.get(n, '?')}), but data has shape {data.shape}")
@@ -790,7 +794,8 @@ def _pool_geometry(spatial, kernel, stride, pad, convention):
 @lru_cache(maxsize=64)
 def _pool_count(spatial, kernel, stride, pad, convention, count_include_pad):
     """How many elements each averaging window divides by: those inside the data, or
-    inside the padded data with count_include_pad (never the 'full' overhang)."""
+    inside the padded data with count_include_pad (never the 'full' overhang). A window
+    wholly in the overhang sums nothing and divides by 1: its average is 0, as MXNet's."""
     inside = np.ones((1, 1) + spatial)
     if count_include_pad:
         inside = np.pad(inside, ((0, 0), (0, 0)) + tuple((p, p) for p in pad),
@@ -798,6 +803,7 @@ def _pool_count(spatial, kernel, stride, pad, convention, count_include_pad):
         pad = (0,) * len(pad)
     geo = _pool_geometry(inside.shape[2:], kernel, stride, pad, convention)
     count = _im2col(inside, **geo).sum(axis=tuple(range(-len(kernel), 0)))
+    np.maximum(count, 1.0, out=count)
     count.flags.writeable = False
     return count
 
@@ -808,7 +814,9 @@ def _pooling(data, *, kernel, stride, pad, pool_type="max", pooling_convention="
     absolute values, as MXNet) over windows of data (N, C, *spatial), 1-d to 3-d.
     ``pooling_convention='full'`` rounds the output size up; average windows divide
     by the elements inside the zero-padded data (count_include_pad, MXNet's default)
-    or inside the data only. ``global_pool=True`` pools each channel whole.
+    or inside the data only. As in MXNet, a maximum is at least the dtype's lowest
+    finite value, and a 'full' window with no elements gives that (max) or 0.
+    ``global_pool=True`` pools each channel whole. Data must be floating point.
 
         >>> nd.Pooling(nd.arange(16).reshape(1, 1, 4, 4), kernel=(2, 2), stride=(2, 2),
         ...            pool_type='max')
@@ -817,7 +825,7 @@ def _pooling(data, *, kernel, stride, pad, pool_type="max", pooling_convention="
     """
     geo = _pool_geometry(data.shape[2:], kernel, stride, pad, pooling_convention)
     if pool_type == "max":
-        return _window_reduce(data, geo, np.maximum, -np.inf)
+        return _window_max(data, geo)
     if pool_type == "lp":
         total = _window_reduce(data ** p_value, geo, np.add, 0.0)
         return (total ** (1.0 / p_value)).astype(data.dtype)
@@ -847,9 +855,17 @@ def _window_reduce(data, geo, ufunc, fill):
     return out
 
 
-def _window_argmax(data, geo):
-    """1 at the first maximum of each window (N, C, *out, *kernel), else 0."""
+def _window_max(data, geo):
+    """The maximum of each window, at least the dtype's lowest finite value, as MXNet
+    starts from it: a 'full' window wholly in the overhang (no elements) gives it too."""
     best = _window_reduce(data, geo, np.maximum, -np.inf)
+    return np.maximum(best, np.finfo(best.dtype).min, out=best)
+
+
+def _window_argmax(data, geo):
+    """1 at the first maximum of each window (N, C, *out, *kernel), else 0; none in a
+    window of no elements or only -inf (padding never matches: it is -inf)."""
+    best = _window_max(data, geo)
     mask = np.zeros(best.shape + tuple(geo["kernel"]), dtype=data.dtype)
     taken = np.zeros(best.shape, dtype=bool)
     for offs, part in _window_offsets(data, geo, -np.inf):
