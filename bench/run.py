@@ -12,8 +12,9 @@ ndgrad/NumPy is therefore the price of automatic differentiation on that workloa
 
 Standard library and NumPy only. torch, HIPS autograd and mygrad are timed too when
 importable (see bench/requirements-peers.txt) and skipped with a note otherwise.
-After the tables it prints the peak memory of one ``big`` step against NumPy's and,
-on full runs, what ``import ndgrad`` costs on top of ``import numpy``.
+After the table of medians it prints the per-op overhead of the chain workloads,
+forward and backward apart, the peak memory of one ``big`` step against NumPy's and
+what ``import ndgrad`` costs on top of ``import numpy``.
 
 To add a workload, write a function that returns a ``Workload`` and decorate it with
 ``@workload("name", "one-line description")``; see ``chain`` below.
@@ -64,20 +65,30 @@ RTOL = 1e-4
 
 @dataclass
 class Impl:
-    """One implementation of a workload: a callable doing forward + backward."""
+    """One implementation of a workload: a callable doing forward + backward, or a
+    forward and a backward, timed apart for the per-op figure."""
 
     name: str
-    # One full step: forward and backward, returning the gradients (or trained
-    # parameters) as the library hands them out. The runner converts them to NumPy
-    # for its check, outside the timing: ndgrad's asnumpy() copies (MXNet's
-    # contract), torch's numpy() shares memory, so converting in the step would time
-    # a copy that only some libraries make, not their autograd.
-    fn: Callable[[], tuple]
-    # How many primitive calls one step makes, and what they are, for the per-op
-    # overhead figure ("recorded op" for tape-based libraries, "NumPy call" for the
-    # hand-written version). 0 means "don't report a per-op figure".
-    ops: int = 0
+    # One full step, forward and backward (or, with ``backward``, the forward, whose
+    # result backward takes), returning the gradients (or trained parameters) as the
+    # library hands them out. The runner converts them to NumPy for its check,
+    # outside the timing: ndgrad's asnumpy() copies (MXNet's contract), torch's
+    # numpy() shares memory, so converting in the step would time a copy that only
+    # some libraries make, not their autograd.
+    forward: Callable[[], object]
+    backward: Callable[[object], tuple] | None = None
+    # How many primitive calls the forward and the backward make, and what they are,
+    # for the per-op figure ("recorded op" for tape-based libraries: each is recorded
+    # forward and has its VJP run backward; "NumPy call" for the hand-written
+    # version). Reported for implementations with a backward.
+    ops: tuple[int, int] = (0, 0)
     op_unit: str = "recorded op"
+
+    def fn(self) -> tuple:
+        """One step."""
+        if self.backward is None:
+            return self.forward()
+        return self.backward(self.forward())
 
 
 @dataclass
@@ -142,8 +153,10 @@ def _workload(own: list[Impl], builders: dict[str, Callable],
 _TORCH_DEFAULT_THREADS: int | None = None
 
 
-def _torch_variants(torch, step: Callable, ops: int = 0) -> list[Impl]:
-    """``step`` timed on one thread and on torch's default thread count.
+def _torch_variants(torch, step: Callable, backward: Callable | None = None,
+                    ops: tuple[int, int] = (0, 0)) -> list[Impl]:
+    """``step`` (with ``backward``, the forward) timed on one thread and on torch's
+    default thread count.
 
     NumPy runs on one thread here (see OPENBLAS_NUM_THREADS above), so the
     1-thread figure is the like-for-like one; the default figure is what a torch
@@ -161,10 +174,10 @@ def _torch_variants(torch, step: Callable, ops: int = 0) -> list[Impl]:
                 torch.set_num_threads(threads)
             return step()
         return run
-    impls = [Impl("torch(1 thread)", on(1), ops)]
+    impls = [Impl("torch(1 thread)", on(1), backward, ops)]
     if _TORCH_DEFAULT_THREADS != 1:
         impls.append(Impl(f"torch({_TORCH_DEFAULT_THREADS} threads, default)",
-                          on(_TORCH_DEFAULT_THREADS), ops))
+                          on(_TORCH_DEFAULT_THREADS), backward, ops))
     return impls
 
 
@@ -241,19 +254,23 @@ def _chain(rounds: int, opts: argparse.Namespace) -> Workload:
 
     # Inputs are created once, outside the timed step, as a training loop's
     # parameters are: the step is record + forward + backward, returning x.grad.
+    # Each implementation comes in halves, forward and backward, for the per-op
+    # figure; a step is one after the other.
     x_nd = nd.array(x0)
     x_nd.attach_grad()
 
-    def ndgrad_step():
+    def ndgrad_forward():
         with autograd.record():
             y = x_nd
             for _ in range(rounds):
                 y = nd.tanh(y * 1.01) + y
-            s = y.sum()
+            return y.sum()
+
+    def ndgrad_backward(s):
         s.backward()
         return (x_nd.grad,)
 
-    def numpy_step():
+    def numpy_forward():
         # Forward, keeping each tanh output: it is all the backward pass needs,
         # since d tanh(u)/du = 1 - tanh(u)^2.
         ts = []
@@ -263,27 +280,34 @@ def _chain(rounds: int, opts: argparse.Namespace) -> Workload:
             ts.append(t)
             y = t + y
         y.sum()  # its value is unused (d s/d y is ones), but ndgrad pays for it too
+        return ts
+
+    def numpy_backward(ts):
         # Reverse pass: y' = tanh(1.01 y) + y, so dy'/dy = 1 + 1.01 (1 - t^2).
         g = np.ones_like(x0)
         for t in reversed(ts):
             g = g + g * (1 - t * t) * 1.01
         return (g,)
 
-    # NumPy calls per step: 3 per round forward, 5 per round backward
-    # (t*t, 1-, g*, *1.01, g+), plus sum and ones_like.
-    numpy_calls = 8 * rounds + 2
+    # NumPy calls per step: 3 per round forward (*1.01, tanh, +) and the sum; 5 per
+    # round backward (t*t, 1-, g*, *1.01, g+) and ones_like.
+    numpy_calls = (3 * rounds + 1, 5 * rounds + 1)
+    recorded = (recorded_ops, recorded_ops)
 
     def torch_impls(torch):
         x_t = torch.tensor(x0, requires_grad=True)
 
-        def step():
+        def forward():
             x_t.grad = None  # torch accumulates into .grad; ndgrad overwrites
             y = x_t
             for _ in range(rounds):
                 y = torch.tanh(y * 1.01) + y
-            y.sum().backward()
+            return y.sum()
+
+        def backward(s):
+            s.backward()
             return (x_t.grad.numpy(),)
-        return _torch_variants(torch, step, recorded_ops)
+        return _torch_variants(torch, forward, backward, recorded)
 
     def hips_impls(ag):
         anp = importlib.import_module("autograd.numpy")
@@ -293,29 +317,35 @@ def _chain(rounds: int, opts: argparse.Namespace) -> Workload:
             for _ in range(rounds):
                 y = anp.tanh(y * 1.01) + y
             return anp.sum(y)
-        df = ag.grad(f)
+        vjp_of_f = ag.make_vjp(f)  # ag.grad(f) is this forward, then vjp(1.0)
 
-        def step():
+        def forward():
+            return vjp_of_f(x0)[0]
+
+        def backward(vjp):
             # Its tanh VJP is g / cosh(x)**2; cosh overflows to inf once |y| is
             # large, which gives the right 0 but warns on every call.
             with np.errstate(over="ignore"):
-                return (df(x0),)
-        return [Impl("hips-autograd", step, recorded_ops)]
+                return (vjp(1.0),)
+        return [Impl("hips-autograd", forward, backward, recorded)]
 
     def mygrad_impls(mg):
         x_mg = mg.tensor(x0)
 
-        def step():
+        def forward():
             y = x_mg
             for _ in range(rounds):
                 y = mg.tanh(y * 1.01) + y
-            mg.sum(y).backward()
+            return mg.sum(y)
+
+        def backward(s):
+            s.backward()
             return (x_mg.grad,)
-        return [Impl("mygrad", step, recorded_ops)]
+        return [Impl("mygrad", forward, backward, recorded)]
 
     return _workload([
-        Impl("ndgrad", ndgrad_step, recorded_ops),
-        Impl(REFERENCE, numpy_step, numpy_calls, "NumPy call"),
+        Impl("ndgrad", ndgrad_forward, ndgrad_backward, recorded),
+        Impl(REFERENCE, numpy_forward, numpy_backward, numpy_calls, "NumPy call"),
     ], {"torch": torch_impls, "autograd": hips_impls, "mygrad": mygrad_impls},
         opts)
 
@@ -639,6 +669,24 @@ def _sample(fn: Callable, number: int) -> float:
     return (time.perf_counter() - t0) / number
 
 
+def _sample_phases(impl: Impl, number: int) -> tuple[float, float]:
+    """Seconds per call of ``impl``'s forward and of its backward, over ``number``
+    back-to-back steps, each timed in its two halves."""
+    gc.collect()
+    clock = time.perf_counter
+    forward = backward = 0.0
+    for _ in range(number):
+        t0 = clock()
+        state = impl.forward()
+        t1 = clock()
+        impl.backward(state)
+        state = None  # freeing the graph is the backward's, as in a step
+        t2 = clock()
+        forward += t1 - t0
+        backward += t2 - t1
+    return forward / number, backward / number
+
+
 def calibrate(fn: Callable, min_time: float) -> int:
     """Calls per sample so that one sample lasts at least ``min_time`` seconds.
 
@@ -659,6 +707,9 @@ class Result:
     impl: Impl
     number: int           # calls per sample
     samples: list[float]  # seconds per call, one per round
+    # Seconds per call of the forward and of the backward, one pair per round (for
+    # an implementation with a backward).
+    phases: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def median(self) -> float:
@@ -690,6 +741,13 @@ def measure(wl: Workload, repeat: int, min_time: float) -> list[Result]:
         for k in range(n):
             res = results[(r + k) % n]
             res.samples.append(_sample(res.impl.fn, res.number))
+    # Then the halves, interleaved the same way: apart from the steps, so that
+    # reading the clock inside a step does not touch the headline figures.
+    split = [res for res in results if res.impl.backward is not None]
+    for r in range(repeat if split else 0):
+        for k in range(len(split)):
+            res = split[(r + k) % len(split)]
+            res.phases.append(_sample_phases(res.impl, res.number))
     return results
 
 
@@ -734,18 +792,23 @@ def report(all_results: dict[str, list[Result]]) -> str:
                 f"{res.median / ref.median:.2f}x",
                 paired_iqr,
             ])
-            if res.impl.ops:
+            if res.phases:
+                n_fwd, n_bwd = res.impl.ops
+                fwd = statistics.median(f for f, _ in res.phases)
+                bwd = statistics.median(b for _, b in res.phases)
                 op_rows.append([
-                    name, res.impl.name,
-                    f"{res.median / res.impl.ops * 1e6:.3f} us",
-                    f"per {res.impl.op_unit}", f"({res.impl.ops} per call)",
+                    name, res.impl.name, f"{fwd / n_fwd * 1e6:.3f} us",
+                    f"{bwd / n_bwd * 1e6:.3f} us",
+                    f"per {res.impl.op_unit}", f"{n_fwd} + {n_bwd}",
                 ])
     out = [table(rows, ["workload", "impl", "median/call", "IQR (q1 .. q3)",
                         "ratio to numpy", "paired-ratio IQR"], {2, 4, 5})]
     if op_rows:
-        out += ["", "Per-op overhead (median time per call / primitive calls per call;"
-                " fwd + bwd):",
-                table(op_rows, ["workload", "impl", "median/op", "unit", "count"], {2})]
+        out += ["", "Per-op overhead (median time of the forward and of the backward, "
+                "timed apart, per primitive call in each: a recorded op is one call "
+                "forward, its VJP backward):",
+                table(op_rows, ["workload", "impl", "forward/op", "backward/op", "unit",
+                                "calls (fwd + bwd)"], {2, 3, 5})]
     return "\n".join(out)
 
 
