@@ -109,6 +109,11 @@ FORWARD = [
     ("argsort ties desc", lambda: nd.argsort(nd.array([2, 1, 2, 1, 2]), is_ascend=False),
      [0., 2, 4, 1, 3]),
     ("argsort ties", lambda: nd.argsort(nd.array([2, 1, 2, 1, 2])), [1., 3, 0, 2, 4]),
+    # descending without negating: -x wraps for unsigned ints and INT_MIN
+    ("argsort desc uint8", lambda: nd.argsort(nd.array([[4, 0, 5, 4]], dtype="uint8"),
+                                              is_ascend=False), [[2., 0, 3, 1]]),
+    ("argsort desc int32 min", lambda: nd.argsort(
+        nd.array([[1, -2147483648, 5]], dtype="int32"), is_ascend=False), [[2., 0, 1]]),
     ("eye", lambda: nd.eye(2, 3, k=1), [[0., 1, 0], [0, 0, 1]]),
     ("eye square", lambda: nd.eye(2), [[1., 0], [0, 1]]),
     ("linspace", lambda: nd.linspace(0, 1, 5), [0., 0.25, 0.5, 0.75, 1]),
@@ -457,6 +462,14 @@ def test_gradient_matches_mxnet(name, fn, xs, want):
         got = _grads(fn, *xs)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-6, equal_nan=True)
+
+
+def test_descending_sort_keeps_unsigned_values_as_mxnet():
+    x = nd.array([[4, 0, 5, 4]], dtype="uint8")
+    y = nd.sort(x, is_ascend=False)
+    assert y.dtype == np.uint8 and y.asnumpy().tolist() == [[5, 4, 4, 0]]
+    t = nd.topk(nd.array([[3, 0, 2, 0]], dtype="uint8"), k=2, ret_typ="value")
+    assert t.dtype == np.uint8 and t.asnumpy().tolist() == [[3, 2]]
 
 
 def test_sort_gradient():

@@ -234,7 +234,14 @@ argmin = defop("_argmin", _arg_extreme(np.argmin), (_zero_grad,), nd=("argmin",)
 def _order(data, axis, is_ascend):
     """Positions that sort ``data`` along ``axis``; equal elements keep their order
     (as in MXNet, also when descending)."""
-    return np.argsort(data if is_ascend else -data, axis=axis, kind="stable")
+    if is_ascend:
+        return np.argsort(data, axis=axis, kind="stable")
+    if data.dtype.kind in "fc":
+        return np.argsort(-data, axis=axis, kind="stable")
+    # Integers and bools do not negate (unsigned wrap, INT_MIN is its own negative):
+    # the ascending order of the reversed data, reversed, keeps ties in order too.
+    flip = np.flip(data, axis)
+    return data.shape[axis] - 1 - np.flip(np.argsort(flip, axis=axis, kind="stable"), axis)
 
 
 def _flat(op, data, axis):
