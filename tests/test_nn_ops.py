@@ -72,6 +72,9 @@ CASES = {
         nd.array(X3D)),
     "SoftmaxOutput_3d": lambda nd, ag: _grads(
         nd, ag, lambda x: nd.SoftmaxOutput(x, nd.array([[1, 0], [0, 0]])), nd.array(X3D)),
+    # sample i's label is the label's i-th element, flat: here 0 and 1, not 0 and 4
+    "SoftmaxOutput_3d_flat_label": lambda nd, ag: _grads(
+        nd, ag, lambda x: nd.SoftmaxOutput(x, nd.array([[0, 1], [4, 5]])), nd.array(X3D)),
     "smooth_l1": lambda nd, ag: [nd.smooth_l1(nd.array(Z5), scalar=1.0),
                                  nd.smooth_l1(nd.array(Z5), scalar=2.0)],
     "smooth_l1_grad": lambda nd, ag: _grads(nd, ag, lambda x: nd.smooth_l1(x, scalar=2.0),
@@ -269,6 +272,11 @@ EXPECTED = {
           [[0.1717646, 0.0631887, 0.0631887], [0.0631887, 0.1717646, 0.4669047]]],
          [[[0.0307118, -0.9165166, 0.0112982], [0.2269314, 0.6168634, 0.0307118]],
           [[-0.8282354, 0.0631887, 0.0631887], [0.0631887, 0.1717646, 0.4669047]]]],
+    'SoftmaxOutput_3d_flat_label':
+        [[[[0.0307118, 0.0834834, 0.0112982], [0.2269314, 0.6168634, 0.0307118]],
+          [[0.1717646, 0.0631887, 0.0631887], [0.0631887, 0.1717646, 0.4669047]]],
+         [[[-0.9692882, 0.0834834, 0.0112982], [0.2269314, 0.6168634, 0.0307118]],
+          [[0.1717646, -0.9368113, 0.0631887], [0.0631887, 0.1717646, 0.4669047]]]],
     'smooth_l1':
         [[1.5, 0.045, 0.005, 0.18, 2.5], [1.875, 0.175, 0.02, 0.475, 2.875]],
     'smooth_l1_grad':

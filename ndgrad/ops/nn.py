@@ -148,9 +148,9 @@ def _softmax_output(data, label, grad_scale=1.0, ignore_label=-1.0, multi_output
 
 def _label_layout(shape, label_shape, multi_output, preserve_shape):
     """Where the label indexes: (axis, shape of the data seen as classes on that axis,
-    whether only each sample's first label counts). Checks the label's shape."""
+    whether only the label's first N elements count). Checks the label's shape."""
     shape, label_shape = tuple(shape), tuple(label_shape)
-    first_only = False
+    first_n = False
     if multi_output:  # label (N, *rest) indexes axis 1 of (N, C, *rest)
         axis, flat = 1, shape
     elif preserve_shape:  # label (*lead) indexes the last axis
@@ -158,13 +158,14 @@ def _label_layout(shape, label_shape, multi_output, preserve_shape):
     else:  # label (N,) indexes the flattened (N, rest)
         axis, flat = 1, (shape[0], int(np.prod(shape[1:])))
         # MXNet's quirk for data of more than 2 dims: it asks for a label of shape
-        # data.shape[:-1] and reads the first label of each sample only.
-        first_only = len(shape) > 2 and label_shape == shape[:-1]
-    expected = shape[:-1] if first_only else flat[:axis] + flat[axis + 1:]
+        # data.shape[:-1] and reads its first N elements, in flat order, as the N
+        # samples' labels.
+        first_n = len(shape) > 2 and label_shape == shape[:-1]
+    expected = shape[:-1] if first_n else flat[:axis] + flat[axis + 1:]
     if label_shape != expected:
         raise ValueError(f"SoftmaxOutput: label of shape {label_shape} does not match "
                          f"data of shape {shape} (expected label shape {expected})")
-    return axis, flat, first_only
+    return axis, flat, first_n
 
 
 def _label_positions(shape, label, multi_output, preserve_shape, ignore_label,
@@ -172,10 +173,10 @@ def _label_positions(shape, label, multi_output, preserve_shape, ignore_label,
     """The target (the one-hot of ``label``, smoothed by ``smooth_alpha``) in the
     output's layout, and the mask of counted positions (broadcastable to the output)."""
     label = np.asarray(label)
-    axis, flat, first_only = _label_layout(shape, label.shape, multi_output,
+    axis, flat, first_n = _label_layout(shape, label.shape, multi_output,
                                            preserve_shape)
-    if first_only:
-        label = label.reshape(shape[0], -1)[:, 0]
+    if first_n:
+        label = label.reshape(-1)[:shape[0]]
     idx = label.astype(np.int64)  # float labels truncate, as in MXNet
     classes = np.arange(flat[axis]).reshape((-1,) + (1,) * (len(flat) - axis - 1))
     onehot = np.expand_dims(idx, axis) == classes
