@@ -473,6 +473,18 @@ def test_softmax_kernels_match_numpy(shape, dtype):
             **tol)
 
 
+@pytest.mark.parametrize("op", ["softmax", "log_softmax"])
+def test_temperature_zero_divides_by_zero_as_mxnet(op):
+    # MXNet 1.9.1: [[nan nan nan]], forward and gradient (0 was once taken as unset)
+    x = nd.array([[1., 0., 3.]])
+    x.attach_grad()
+    with np.errstate(divide="ignore", invalid="ignore"), autograd.record():
+        y = getattr(nd, op)(x, temperature=0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y.backward()
+    assert np.isnan(y.asnumpy()).all() and np.isnan(x.grad.asnumpy()).all()
+
+
 def test_softmax_methods():
     x = nd.array(X23)
     for name in ("softmax", "log_softmax", "softmin"):

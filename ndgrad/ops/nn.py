@@ -53,13 +53,19 @@ def _tuple(value, n, name, op):
 
 # ---- softmax family ------------------------------------------------------------
 
+def _tempered(x, temperature):
+    """x / temperature; None (MXNet's default) and 1 leave x as it is. A temperature
+    of 0 divides by zero, as in MXNet (the softmax is then NaN)."""
+    return x if temperature is None or temperature == 1 else x / temperature
+
+
 def _softmax(data, axis=-1, temperature=None):
     """Softmax along ``axis``: exp(x / T) normalised to sum to one.
 
         >>> nd.softmax(nd.array([[1, 2, 3]]))
         [[0.09003057 0.24472848 0.66524094]]
     """
-    return _kernels.softmax(data / temperature if temperature else data, axis)
+    return _kernels.softmax(_tempered(data, temperature), axis)
 
 
 def _softmin(data, axis=-1, temperature=None):
@@ -77,7 +83,7 @@ def _log_softmax(data, axis=-1, temperature=None):
         >>> nd.log_softmax(nd.array([[1, 2, 3]]))
         [[-2.407606   -1.407606   -0.40760598]]
     """
-    return _kernels.softmax(data / temperature if temperature else data, axis, True)
+    return _kernels.softmax(_tempered(data, temperature), axis, True)
 
 
 def _softmax_grad_g(h, ans, g, y, axis=-1, from_log=False):
@@ -102,12 +108,12 @@ softmax_grad = defop("_softmax_grad", _kernels.softmax_grad,
 
 def _softmax_vjp(g, ans, x, axis=-1, temperature=None):
     d = softmax_grad(g, ans, axis=axis)
-    return d / temperature if temperature else d
+    return _tempered(d, temperature)
 
 
 def _log_softmax_vjp(g, ans, x, axis=-1, temperature=None):
     d = softmax_grad(g, ans, axis=axis, from_log=True)
-    return d / temperature if temperature else d
+    return _tempered(d, temperature)
 
 
 _AXIS_TEST = GradTest("custom")
