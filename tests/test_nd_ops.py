@@ -464,6 +464,19 @@ def test_gradient_matches_mxnet(name, fn, xs, want):
         np.testing.assert_allclose(g, w, rtol=1e-6, equal_nan=True)
 
 
+@pytest.mark.parametrize("base, want", [  # MXNet 1.9.1's forward; its gradient: NaN
+    (-2, [-2., 4., NAN]), (0, [0., 0., 0.]), (-1.5, [-1.5, 2.25, NAN])])
+def test_gradient_of_a_scalar_base_at_most_zero_is_nan_as_mxnet(base, want):
+    x = nd.array([1., 2., 0.5])
+    x.attach_grad()
+    with np.errstate(invalid="ignore"), autograd.record():
+        y = base ** x
+    with np.errstate(invalid="ignore"):
+        y.backward()
+    _close(y, want)
+    assert np.isnan(x.grad.asnumpy()).all()
+
+
 def test_descending_sort_keeps_unsigned_values_as_mxnet():
     x = nd.array([[4, 0, 5, 4]], dtype="uint8")
     y = nd.sort(x, is_ascend=False)

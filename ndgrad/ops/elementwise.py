@@ -68,8 +68,11 @@ divide = _binary("divide", _kernels.divide,
 
 def _log_of(x):
     # log of a power's base; a Python scalar base stays a Python float so that it does
-    # not promote the gradient's dtype.
-    return math.log(x) if isinstance(x, (int, float)) else log(x)
+    # not promote the gradient's dtype. As np.log (and MXNet): -inf at 0, NaN below,
+    # where math.log raises.
+    if isinstance(x, (int, float)):
+        return math.log(x) if x > 0 else -math.inf if x == 0 else math.nan
+    return log(x)
 
 
 def _power_lhs(g, ans, a, b):
