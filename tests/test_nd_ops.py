@@ -84,6 +84,11 @@ FORWARD = [
                                         keepdims=True), [[5.], [7.]]),
     ("norm axis tuple", lambda: nd.norm(nd.array([[1, 2, 2], [3, 3, 1]]), axis=(0, 1)),
      [5.291503]),
+    # squares past float32's range, as MXNet (they once overflowed to inf)
+    ("norm large", lambda: nd.norm(nd.array([1e30, 1e30])), [1.4142135e+30]),
+    ("norm large axis", lambda: nd.norm(nd.array([[1e30, 1e30], [1, 1]]), axis=1),
+     [1.4142135e+30, 1.4142135]),
+    ("norm inf", lambda: nd.norm(nd.array([np.inf, 1.])), [np.inf]),
     ("max keepdims", lambda: nd.max(_x(), axis=0, keepdims=True), [[3., 4, 5]]),
     ("argmax", lambda: nd.argmax(nd.array([[1, 2, 2], [3, 3, 1]]), axis=1), [1., 0]),
     ("argmax flat", lambda: nd.argmax(nd.array([[1, 2, 2], [3, 3, 1]])), [3.]),
@@ -475,6 +480,16 @@ def test_gradient_of_a_scalar_base_at_most_zero_is_nan_as_mxnet(base, want):
         y.backward()
     _close(y, want)
     assert np.isnan(x.grad.asnumpy()).all()
+
+
+def test_norm_of_float16_past_its_range_as_mxnet():
+    x = nd.array([300., 300.], dtype="float16")
+    x.attach_grad()
+    with autograd.record():
+        y = nd.norm(x)
+    y.backward()
+    _close(y, [424.25], dtype=np.float16, rtol=1e-3)  # MXNet 1.9.1: [424.25]
+    _close(x.grad, [0.7071, 0.7071], dtype=np.float16, rtol=1e-3)
 
 
 def test_descending_sort_keeps_unsigned_values_as_mxnet():

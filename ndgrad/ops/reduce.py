@@ -76,7 +76,18 @@ def _norm(data, ord=2, axis=None, keepdims=False):
     """
     if ord == 1:
         return np.sum(np.abs(data), axis=axis, keepdims=keepdims)
-    return np.sqrt(np.sum(np.square(data), axis=axis, keepdims=keepdims))
+    with np.errstate(over="ignore"):  # an overflow is mended below
+        out = np.sqrt(np.sum(np.square(data), axis=axis, keepdims=keepdims))
+    if np.isinf(out).any():
+        # The squares overflowed (1e30 in float32, 300 in float16) or an element is
+        # infinite: those norms again with the elements divided by their largest.
+        top = np.max(np.abs(data), axis=axis, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scaled = top * np.sqrt(np.sum(np.square(data / top), axis=axis,
+                                          keepdims=True))
+        scaled = np.where(np.isinf(top), top, scaled).reshape(out.shape)
+        out = np.where(np.isinf(out), scaled, out)
+    return out
 
 
 def _norm_vjp(g, ans, x, ord=2, axis=None, keepdims=False):
