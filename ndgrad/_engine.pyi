@@ -1,9 +1,11 @@
 # Type stub for the compiled tape (ndgrad/_engine.pyx, ndgrad/_engine.pxd).
 # Only what Python code sees: cdef-only fields and functions are not part of it.
 from collections.abc import Callable, Sequence
-from typing import Any, final
+from typing import Any, TypeVar, final
 
 import numpy as np
+
+_T = TypeVar("_T")
 
 class AutogradError(RuntimeError): ...
 
@@ -158,6 +160,7 @@ def namespace_function(
     plain: bool,
     aliases: tuple[str, ...] = ...,
 ) -> Callable[..., Any]: ...
+def own_memory(result: _T, contiguous_views: bool = ...) -> _T: ...
 def set_anomaly_hook(
     hook: Callable[[], Any] | None,
     check: Callable[[OpNode, int, Any], None] | None = None,

@@ -842,6 +842,9 @@ def namespace_function(Op op not None, str title, type cls, object adapter,
     hook = cls._apply
     finish = cls._finish
     cdef int min_ndim = cls._min_ndim
+    # The flavour's functions return arrays of their own memory (MXNet's nd ops write
+    # new arrays), not views; an op that saved its output keeps it (the node's).
+    cdef bint own = cls._own_results and not op.save_output
 
     def call(*args, out=None, name=None, ctx=None, **kwargs):
         if ctx is not None:
@@ -863,11 +866,35 @@ def namespace_function(Op op not None, str title, type cls, object adapter,
                 result = finish(result)
         else:
             result = hook(op, args, kwargs)
+        if own:
+            result = own_memory(result)
         if out is None:
             return result
         out[:] = result
         return out
     return call
+
+
+cpdef object own_memory(object result, bint contiguous_views=False):
+    """``result`` (an Array, or a list or tuple of them) with the data of each that is
+    a NumPy view (it may share memory with an input) copied, and its version counter,
+    the one it shared with its base, dropped: as MXNet's ops, which write new arrays.
+    ``contiguous_views``: C-contiguous views stay views, as MXNet's basic indexing
+    keeps them (x[0], x[1:]); other indexing results are copies there."""
+    cdef Array a
+    if type(result) is list or type(result) is tuple:
+        for r in result:
+            own_memory(r, contiguous_views)
+        return result
+    if not isinstance(result, Array):
+        return result
+    a = <Array>result
+    if cnp.PyArray_Check(a._data) and cnp.PyArray_BASE(<cnp.ndarray>a._data) != NULL:
+        if contiguous_views and cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>a._data):
+            return result
+        a._data = cnp.PyArray_NewCopy(<cnp.ndarray>a._data, cnp.NPY_CORDER)
+        a._version = None
+    return result
 
 
 cdef object _mixed(str name, type a, type b):

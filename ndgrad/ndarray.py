@@ -80,6 +80,8 @@ class ArrayBase(_engine.Array):
     # functions then skip _finish (a flavour whose _finish does more than that
     # overrides _apply).
     _min_ndim = 0
+    # Namespace functions copy results that are views of an input (see NDArray).
+    _own_results = False
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         """NumPy ufuncs on ndgrad arrays run ndgrad's function of that name, so
@@ -324,6 +326,10 @@ class NDArray(ArrayBase):
     """
     __slots__ = ()
     _min_ndim = 1  # MXNet's nd arrays are never 0-d
+    # MXNet's ops write new arrays: nd.transpose(x), nd.flip(x), x.flatten()... never
+    # share x's memory (a write to one is not seen in the other). Only x.reshape(),
+    # x.detach() and basic indexing that gives a contiguous part (x[0], x[1:]) do.
+    _own_results = True
 
     @classmethod
     def _finish(cls, result):
@@ -339,6 +345,13 @@ class NDArray(ArrayBase):
             result = sh.reshape(result, shape=(1,))
         return result
 
+    def __getitem__(self, key):
+        return _engine.own_memory(super().__getitem__(key), contiguous_views=True)
+
+    @property
+    def T(self):
+        return _engine.own_memory(sh.transpose(self))
+
     def __repr__(self):
         shape = "x".join(str(d) for d in self._data.shape)
         return f"\n{self._data}\n<NDArray {shape} @{self.context}>"
@@ -346,10 +359,6 @@ class NDArray(ArrayBase):
     @property
     def dtype(self):
         return self._data.dtype.type
-
-    @property
-    def T(self):
-        return sh.transpose(self)
 
     def asscalar(self):
         """The value of a one-element array, as a NumPy scalar."""
@@ -370,8 +379,18 @@ class NDArray(ArrayBase):
         # nd.reshape adds: code resolution, its error messages, _finish.
         if not kwargs and _kernels.plain_size(shape) == self._data.size and shape:
             return sh.reshape(self, shape=shape)
-        from ndgrad import nd
-        return nd.reshape(self, shape, **kwargs)
+        # A view, as MXNet's method (nd.reshape, the function, copies).
+        from ndgrad.ops.shape import mxnet_shape
+        out = kwargs.pop("out", None)
+        reverse = kwargs.pop("reverse", False)
+        if kwargs:
+            raise TypeError(f"reshape() got unexpected keyword arguments {sorted(kwargs)}")
+        result = self._finish(sh.reshape(self, shape=mxnet_shape(self.shape, shape,
+                                                                 reverse)))
+        if out is None:
+            return result
+        out[:] = result
+        return out
 
     def copyto(self, other):
         """Copy into ``other`` (an array of the same shape) or to a context."""

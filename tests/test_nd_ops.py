@@ -910,3 +910,54 @@ def test_creators_give_unrecorded_nd_arrays_never_0d(make, shape):
     x = make()
     assert type(x) is nd.NDArray and x.shape == shape and x.dtype is np.float32
     assert x._node is None
+
+
+# ---- which results share the input's memory: as MXNet 1.9.1 ---------------------------
+# Run under MXNet: writing to x changed y, and writing to y changed x, exactly for
+# VIEWS; ndgrad once returned NumPy's views for every shape op (silent corruption).
+VIEWS = {
+    "reshape method": lambda x: x.reshape(3, 2),
+    "reshape method, codes": lambda x: x.reshape((0, -1)),
+    "detach": lambda x: x.detach(),
+    "x[0]": lambda x: x[0], "x[1:]": lambda x: x[1:], "x[:]": lambda x: x[:],
+    "x[...]": lambda x: x[...], "x[0, 1]": lambda x: x[0, 1],
+    "x[0, 1:3]": lambda x: x[0, 1:3], "x[::2]": lambda x: x[::2],  # one row: contiguous
+    "x[None]": lambda x: x[None], "x[1][0:2]": lambda x: x[1][0:2],
+}
+COPIES = {
+    "T": lambda x: x.T, "transpose": lambda x: nd.transpose(x),
+    "transpose method": lambda x: x.transpose(),
+    "swapaxes": lambda x: nd.swapaxes(x, 0, 1), "flip": lambda x: nd.flip(x, axis=0),
+    "reverse": lambda x: nd.reverse(x, axis=0),
+    "expand_dims": lambda x: nd.expand_dims(x, axis=0),
+    "expand_dims method": lambda x: x.expand_dims(0),
+    "squeeze": lambda x: nd.squeeze(x.reshape(1, 2, 3)),
+    "flatten": lambda x: nd.flatten(x), "Flatten": lambda x: nd.Flatten(x),
+    "flatten method": lambda x: x.flatten(),
+    "reshape function": lambda x: nd.reshape(x, shape=(3, 2)),
+    "reshape_like": lambda x: nd.reshape_like(x, nd.ones((3, 2))),
+    "slice": lambda x: nd.slice(x, begin=(0, 0), end=(1, 2)),
+    "slice_axis": lambda x: nd.slice_axis(x, axis=0, begin=0, end=1),
+    "slice_like": lambda x: nd.slice_like(x, nd.ones((1, 2))),
+    "split": lambda x: nd.split(x, num_outputs=2, axis=0)[1],
+    "split along columns": lambda x: nd.split(x, num_outputs=3, axis=1)[2],
+    "broadcast_to": lambda x: nd.broadcast_to(x.reshape(1, 6), shape=(2, 6)),
+    "broadcast_axis": lambda x: nd.broadcast_axis(x.reshape(1, 6), axis=0, size=2),
+    "BlockGrad": lambda x: nd.BlockGrad(x), "copy": lambda x: x.copy(),
+    "x[:, 1]": lambda x: x[:, 1], "x[::-1]": lambda x: x[::-1],
+    "x[0:2, 1:3]": lambda x: x[0:2, 1:3], "x[[0]]": lambda x: x[[0]],
+}
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS) + sorted(COPIES))
+def test_results_share_memory_exactly_where_mxnet_s_do(name):
+    shares = name in VIEWS
+    f = VIEWS.get(name) or COPIES[name]
+    x = nd.arange(6).reshape((2, 3))
+    y = f(x)
+    before = y.asnumpy()
+    x[:] = -7
+    assert (y.asnumpy() != before).any() == shares
+    x = nd.arange(6).reshape((2, 3))
+    f(x)[:] = 99
+    assert (x.asnumpy() == 99).any() == shares

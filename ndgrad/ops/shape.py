@@ -179,7 +179,7 @@ def _copy(data):
     return data.copy()
 
 
-copy = defop("copy", _copy, (lambda g, ans, x: g,), nd=("copy",), np=("copy",),
+copy = defop("copy", _copy, (lambda g, ans, x: g,), nd=("copy", "identity"), np=("copy",),
              doc=_copy.__doc__,
              save_inputs=False, test=GradTest("elementwise"))
 
