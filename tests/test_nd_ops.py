@@ -227,6 +227,17 @@ def test_forward_matches_mxnet(name, fn, want):
 
 SHAPES = [
     ("empty", lambda: nd.empty((2, 0)), (2, 0)),
+    # MXNet 1.9.1: in broadcast_to's shape, 0 keeps the input's dimension
+    ("broadcast_to 0 first", lambda: nd.broadcast_to(nd.ones((2, 1)), shape=(0, 3)),
+     (2, 3)),
+    ("broadcast_to 0 last", lambda: nd.broadcast_to(nd.ones((1, 3)), shape=(4, 0)),
+     (4, 3)),
+    ("broadcast_to 0 only", lambda: nd.broadcast_to(nd.ones((2, 1)), shape=(2, 0)),
+     (2, 1)),
+    # MXNet 1.9.1: argmax/argmin of the whole array with keepdims keep every axis
+    ("argmax keepdims", lambda: nd.argmax(nd.ones((2, 3)), keepdims=True), (1, 1)),
+    ("argmin keepdims 3-d", lambda: nd.argmin(nd.ones((2, 3, 4)), keepdims=True),
+     (1, 1, 1)),
     ("squeeze", lambda: nd.squeeze(nd.zeros((1, 2, 1))), (2,)),
     ("squeeze axis", lambda: nd.squeeze(nd.zeros((1, 2, 1)), axis=2), (1, 2)),
     ("squeeze to one", lambda: nd.squeeze(nd.zeros((1, 1))), (1,)),

@@ -222,7 +222,7 @@ def _nd_position_axis(op):
 
 def _arg_extreme(fn):
     def forward(data, axis=None, keepdims=False):
-        out = fn(data, axis=axis, keepdims=keepdims and axis is not None)
+        out = fn(data, axis=axis, keepdims=keepdims)
         return np.asarray(out).astype(data.dtype)  # MXNet: in the input's dtype
     return forward
 

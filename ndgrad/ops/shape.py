@@ -132,9 +132,18 @@ def _broadcast_to(data, shape):
     return _kernels.broadcast_to(data, shape)
 
 
+def _nd_broadcast_to(data, shape):
+    # MXNet's 0 keeps the input's dimension (legacy shapes: 0 is "unknown")
+    shape = (shape,) if np.ndim(shape) == 0 else tuple(int(d) for d in shape)
+    if len(shape) == data.ndim:
+        shape = tuple(d or n for d, n in zip(shape, data.shape))
+    return (data,), {"shape": shape}
+
+
 broadcast_to = defop("broadcast_to", _broadcast_to,
                      (lambda g, ans, x, shape: sum_to(g, x.shape),),
-                     nd=("broadcast_to",), np=("broadcast_to",), doc=_broadcast_to.__doc__,
+                     nd=("broadcast_to",), nd_args=_nd_broadcast_to,
+                     np=("broadcast_to",), doc=_broadcast_to.__doc__,
                      save_inputs=False,
                      test=GradTest("custom"))
 # Summing over broadcast axes is broadcast_to's transpose.
