@@ -291,9 +291,11 @@ def _argsort(data, axis=-1, is_ascend=True, dtype="float32"):
 
 def _topk_positions(data, axis, k, is_ascend):
     flat, ax = _flat("topk", data, axis)
-    if not 1 <= k <= flat.shape[ax]:
-        raise ValueError(f"topk: k={k} must be in [1, {flat.shape[ax]}] for axis {axis} "
-                         f"of shape {data.shape}")
+    if k < 1:  # MXNet: every element, sorted
+        k = flat.shape[ax]
+    elif k > flat.shape[ax]:
+        raise ValueError(f"topk: k={k} is more than the {flat.shape[ax]} elements along "
+                         f"axis {axis} of shape {data.shape} (k < 1 takes them all)")
     return flat, ax, np.take(_order(flat, ax, is_ascend), np.arange(k), axis=ax)
 
 
@@ -301,7 +303,7 @@ def _topk(data, axis=-1, k=1, ret_typ="indices", is_ascend=False, dtype="float32
     """The ``k`` largest (``is_ascend``: smallest) elements along ``axis`` (of the
     flattened array if None): their positions (``ret_typ='indices'``, float32 unless
     ``dtype``), their values ('value'), both ('both': [values, positions]) or a 0/1
-    mask of them ('mask'). Equal elements are taken in order.
+    mask of them ('mask'). Equal elements are taken in order; ``k < 1`` takes all.
 
         >>> nd.topk(nd.array([[3, 1, 2], [1, 5, 4]]), k=2, ret_typ='value')
         [[3. 2.]
