@@ -79,6 +79,8 @@ CASES = {
                                  nd.smooth_l1(nd.array(Z5), scalar=2.0)],
     "smooth_l1_grad": lambda nd, ag: _grads(nd, ag, lambda x: nd.smooth_l1(x, scalar=2.0),
                                             nd.array(Z5)),
+    "smooth_l1_zero": lambda nd, ag: _grads(nd, ag, lambda x: nd.smooth_l1(x, scalar=0.0),
+                                            nd.array(Z5)),
     "Activation": lambda nd, ag: [
         nd.Activation(nd.array(Z5), act_type=a)
         for a in ("relu", "sigmoid", "tanh", "softrelu", "softsign")],
@@ -281,6 +283,8 @@ EXPECTED = {
         [[1.5, 0.045, 0.005, 0.18, 2.5], [1.875, 0.175, 0.02, 0.475, 2.875]],
     'smooth_l1_grad':
         [[1.875, 0.175, 0.02, 0.475, 2.875], [-1.0, -1.0, 0.4, 1.0, 1.0]],
+    'smooth_l1_zero':
+        [[0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0]],
     'Activation':
         [[0.0, 0.0, 0.1, 0.6, 3.0],
          [0.1192029, 0.4255575, 0.5249792, 0.6456563, 0.9525741],

@@ -317,7 +317,9 @@ def _smooth_l1(data, scalar=1.0):
     """
     s2 = scalar * scalar
     a = np.abs(data)
-    return np.where(a < 1.0 / s2, 0.5 * s2 * data * data, a - 0.5 / s2).astype(data.dtype)
+    # sigma = 0 is the quadratic everywhere, 0, as in MXNet: no division by s2 there
+    offset = 0.5 / s2 if s2 else np.inf
+    return np.where(a * s2 < 1.0, 0.5 * s2 * data * data, a - offset).astype(data.dtype)
 
 
 smooth_l1 = defop(
