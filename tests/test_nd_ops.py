@@ -61,6 +61,11 @@ FORWARD = [
     ("rsqrt", lambda: nd.rsqrt(nd.array([4, 1, 0.25])), [0.5, 1., 2.]),
     ("degrees", lambda: nd.degrees(nd.array([3.14159265])), [180.]),
     ("arccosh", lambda: nd.arccosh(nd.array([0.5, 1, 2])), [NAN, 0., 1.316958]),
+    # MXNet 1.9.1 at the edges (inf was nan, -0 was inf)
+    ("gamma edges", lambda: nd.gamma(nd.array([np.inf, -0., 0., -np.inf, -1.])),
+     [np.inf, -np.inf, np.inf, NAN, NAN]),
+    ("gammaln edges", lambda: nd.gammaln(nd.array([np.inf, -0., 0., -np.inf, -1.])),
+     [np.inf] * 5),
     ("mod", lambda: nd.array([-3, 3, 5.5]) % 2, [1., 1., 1.5]),
     ("mod negative divisor", lambda: nd.array([-3, 3, 5.5]) % -2, [-1., -1., -0.5]),
     ("rmod", lambda: 7 % nd.array([-3, 3, 5.]), [-2., 1., 2.]),
@@ -509,6 +514,18 @@ def test_norm_of_float16_past_its_range_as_mxnet():
     y.backward()
     _close(y, [424.25], dtype=np.float16, rtol=1e-3)  # MXNet 1.9.1: [424.25]
     _close(x.grad, [0.7071, 0.7071], dtype=np.float16, rtol=1e-3)
+
+
+@pytest.mark.parametrize("op", [  # computed in float64; they once came back float32
+    "cbrt", "rcbrt", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "arcsinh",
+    "arccosh", "arctanh", "erf", "erfinv", "gamma", "gammaln", "log2", "log10"])
+def test_float16_stays_float16_as_mxnet(op):
+    x = nd.array([0.5, 1.5], dtype="float16")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        y = getattr(nd, op)(x)
+        want = getattr(nd, op)(x.astype("float32")).asnumpy()
+    assert y.dtype == np.float16
+    np.testing.assert_allclose(y.asnumpy(), want, rtol=1e-3, equal_nan=True)
 
 
 def test_descending_sort_keeps_unsigned_values_as_mxnet():

@@ -281,11 +281,17 @@ round = _rounding("round", _round, _round.__doc__, _HALVES, np_names=())
 rint = _rounding("rint", _rint, _rint.__doc__, _HALVES, np_names=())
 
 
+def float_result(data):
+    """The dtype of a float function of ``data`` computed in float64: a float input's
+    own (float16 stays float16, as in MXNet), else the float NumPy gives it."""
+    dtype = np.asarray(data).dtype
+    return dtype if dtype.kind == "f" else np.result_type(dtype, np.float32)
+
+
 def _in_float64(fn):
     # NumPy's float32 kernels can be an ulp off where MXNet's are exact (cbrt(27) =
     # 2.9999998, log10(100) = 2.0000002): compute in float64, round once.
-    return lambda x: fn(np.asarray(x, dtype=np.float64)).astype(
-        np.result_type(np.asarray(x).dtype, np.float32))
+    return lambda x: fn(np.asarray(x, dtype=np.float64)).astype(float_result(x))
 
 
 def _math(name, fn, vjp, doc, call, result, **kwargs):

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from ndgrad.ops.elementwise import exp, square
+from ndgrad.ops.elementwise import exp, float_result, square
 from ndgrad.ops.registry import GradTest, defop
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -48,7 +48,7 @@ def _erf(data):
         tail = (k / 2) / (zm + tail)
     out[mid] = 1 - np.exp(-zm * zm) / math.sqrt(math.pi) / (zm + tail)
     out = np.where(np.isnan(x), np.nan, np.sign(x) * out)
-    return out.astype(np.result_type(np.asarray(data).dtype, np.float32))
+    return out.astype(float_result(data))
 
 
 def _erfinv(data):
@@ -69,7 +69,7 @@ def _erfinv(data):
             step = (_erf(x) - y) / (_TWO_OVER_SQRT_PI * np.exp(-x * x))
             x = np.where(inside, x - step, x)
         out = np.where(np.abs(y) == 1, np.sign(y) * np.inf, x)
-    return np.where(np.abs(y) > 1, np.nan, out).astype(np.result_type(np.asarray(data).dtype, np.float32))
+    return np.where(np.abs(y) > 1, np.nan, out).astype(float_result(data))
 
 
 # Lanczos series for log-gamma (g = 5, six terms; Numerical Recipes' gammln).
@@ -103,11 +103,12 @@ def _gammaln(data):
         # Exactly 0 at 1 and 2, as C's lgamma (the series leaves ~4e-16 there with
         # some NumPy versions' log).
         out = np.where((x == 1) | (x == 2), 0.0, out)
-    return np.where(pole, np.inf, out).astype(np.result_type(np.asarray(data).dtype, np.float32))
+    return np.where(pole | (x == np.inf), np.inf, out).astype(float_result(data))
 
 
 def _gamma(data):
-    """The gamma function, elementwise: inf at 0, nan at the negative integers.
+    """The gamma function, elementwise: inf at 0 (-inf at -0), nan at the negative
+    integers.
 
         >>> nd.gamma(nd.array([0.5, 1, 4.5]))
         [ 1.7724539  1.        11.631728 ]
@@ -117,7 +118,9 @@ def _gamma(data):
     with np.errstate(over="ignore", invalid="ignore"):
         out = sign * np.exp(_gammaln(x))
         out = np.where((x < 0) & (x == np.floor(x)), np.nan, out)  # as C's tgamma
-        return np.where(x == 0, np.inf, out).astype(np.result_type(np.asarray(data).dtype, np.float32))
+        out = np.where(x == np.inf, np.inf, out)
+        # +-inf at +-0, as C's tgamma (1 / x near 0)
+        return np.where(x == 0, np.copysign(np.inf, x), out).astype(float_result(data))
 
 
 # Bernoulli numbers B2, B4, ..., B12 for the asymptotic series below.
@@ -161,7 +164,7 @@ def _polygamma(data, n=0):
             out = out - np.where(low, unit / x ** (n + 1), 0.0)
             x = np.where(low, x + 1, x)
         out = out + _polygamma_asymptotic(n, x)
-    return out.astype(np.result_type(np.asarray(data).dtype, np.float32))
+    return out.astype(float_result(data))
 
 
 polygamma = defop("_polygamma", _polygamma,
