@@ -676,6 +676,10 @@ ERRORS = [
     ("concat", lambda a: nd.concat(a, nd.zeros((3, 3)), dim=1), ValueError,
      r"\(2, 3\), \(3, 3\)"),
     ("split", lambda a: nd.split(a, num_outputs=2, axis=1), ValueError, r"\(2, 3\)"),
+    # MXNet: "If squeeze axis is True, the size of the sliced axis must be the same as
+    # num_outputs" (ndgrad once ignored squeeze_axis here)
+    ("split", lambda a: nd.split(a, num_outputs=1, axis=1, squeeze_axis=True),
+     ValueError, r"squeeze_axis=True needs parts of length 1.*\(2, 3\)"),
     ("take", lambda a: nd.take(a, nd.array([0, 3]), mode="raise"), IndexError, "3"),
     ("where", lambda a: nd.where(nd.ones((3,)), a, a), ValueError, r"\(3,\)"),
     ("pad", lambda a: nd.pad(a, mode="constant", pad_width=(1, 1, 1, 1)), ValueError,

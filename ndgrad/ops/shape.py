@@ -510,7 +510,7 @@ stack = defop("stack", _stack, (_stack_vjp,), inputs=("data",), nd=("stack",),
 
 def _split(data, num_outputs, axis=1, squeeze_axis=False):
     """``num_outputs`` equal parts of ``data`` along ``axis`` (a list; one array if
-    num_outputs is 1); ``squeeze_axis`` drops that axis when the parts have length 1.
+    num_outputs is 1); ``squeeze_axis`` drops that axis (the parts must have length 1).
 
         >>> a, b = nd.split(nd.array([[1, 2], [3, 4]]), num_outputs=2, axis=0)
         >>> b
@@ -522,8 +522,12 @@ def _split(data, num_outputs, axis=1, squeeze_axis=False):
     if num_outputs < 1 or data.shape[ax] % num_outputs:
         raise ValueError(f"split: axis {axis} of shape {data.shape} does not split into "
                          f"{num_outputs} equal parts")
+    if squeeze_axis and data.shape[ax] != num_outputs:  # as MXNet: nothing to squeeze
+        raise ValueError(f"split: squeeze_axis=True needs parts of length 1, but axis "
+                         f"{axis} of shape {data.shape} has length {data.shape[ax]}, not "
+                         f"num_outputs={num_outputs}")
     parts = np.split(data, num_outputs, axis=ax)
-    if squeeze_axis and data.shape[ax] == num_outputs:
+    if squeeze_axis:
         parts = [np.squeeze(p, ax) for p in parts]
     return tuple(parts) if num_outputs > 1 else parts[0]
 
@@ -531,7 +535,7 @@ def _split(data, num_outputs, axis=1, squeeze_axis=False):
 def _split_vjp(g, ans, x, num_outputs, axis=1, squeeze_axis=False):
     ax = axis % x.ndim
     gs = g if num_outputs > 1 else (g,)
-    if squeeze_axis and x.shape[ax] == num_outputs:
+    if squeeze_axis:
         gs = [expand_dims(gi, axis=ax) for gi in gs]
     return concat(*gs, dim=ax)
 

@@ -204,8 +204,9 @@ def _split(draw):
     ax = _axis(draw, len(shape))
     parts = draw(st.integers(1, 3))
     shape[ax] = parts * draw(st.integers(1, 2))
-    return [tuple(shape)], {"num_outputs": parts, "axis": ax,
-                            "squeeze_axis": draw(st.booleans())}
+    # squeeze_axis drops the axis: only where the parts have length 1
+    squeeze = shape[ax] == parts and draw(st.booleans())
+    return [tuple(shape)], {"num_outputs": parts, "axis": ax, "squeeze_axis": squeeze}
 
 
 @st.composite
