@@ -517,6 +517,17 @@ def test_softmax_cross_entropy_as_mxnet():
                                   nd.softmax(nd.array(X23)).asnumpy())
 
 
+def test_softmax_cross_entropy_caps_a_sample_s_loss_as_mxnet():
+    # MXNet clips the probability at 1e-8: the first sample's loss is -log(1e-8), not 30
+    y, dx = _grads(nd, autograd,
+                   lambda x: nd.softmax_cross_entropy(x, nd.array([1, 2])),
+                   nd.array([[30., 0., 0.], [1., 2., 3.]]))
+    np.testing.assert_allclose(y.asnumpy(), [18.828287], rtol=1e-6)  # MXNet 1.9.1
+    np.testing.assert_allclose(dx.asnumpy(), [[1.0, -1.0, 9.357623e-14],
+                                              [0.09003057, 0.24472848, -0.33475906]],
+                               rtol=1e-6, atol=1e-12)
+
+
 def test_selu_gradient_is_exact_where_mxnet_scales_twice():
     # MXNet 1.9.1 gives lambda * y + lambda * alpha below 0 (0.1608588 at x = -2); the
     # derivative of selu there is y + lambda * alpha = lambda * alpha * exp(x).

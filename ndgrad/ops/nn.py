@@ -277,7 +277,9 @@ SoftmaxOutput = defop(
 
 def _softmax_cross_entropy(data, label):
     """The cross-entropy of softmax(data) (N, C) against integer labels (N,), summed
-    over the batch: shape (1,). Float labels truncate, as in MXNet.
+    over the batch: shape (1,). Float labels truncate, as in MXNet. As MXNet, which
+    takes the log of the probability clipped at 1e-8, a sample's loss is at most
+    -log(1e-8) = 18.420681; the gradient is softmax - one_hot(label) there too.
 
         >>> nd.softmax_cross_entropy(nd.array([[1, 2, 3]]), nd.array([2]))
         [0.40760598]
@@ -287,7 +289,10 @@ def _softmax_cross_entropy(data, label):
                          f"(N,); got data of shape {data.shape} and label of shape "
                          f"{np.shape(label)}")
     picked = _kernels.softmax(data, -1, True)[np.arange(len(data)), _classes(label, data)]
-    return np.reshape(-np.sum(picked), (1,))
+    return np.reshape(-np.sum(np.maximum(picked, _LOG_MIN_PROBABILITY)), (1,))
+
+
+_LOG_MIN_PROBABILITY = math.log(1e-8)  # MXNet's clip
 
 
 def _classes(label, data):
