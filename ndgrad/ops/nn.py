@@ -748,7 +748,8 @@ def _deconvolution(data, weight, bias=None, *, kernel, stride, dilate, pad, num_
     """The transpose of Convolution (the gradient of a convolution with respect to
     its data): data (N, C, *in) and weight (C, num_filter / num_group, *kernel) give
     (N, num_filter, *out) with out = (in - 1) * stride - 2 * pad + dilate * (kernel - 1)
-    + 1 + adj.
+    + 1 + adj. ``target_shape`` sets out instead, with pad and adj worked out as in
+    MXNet: the output without padding, cropped by ceil(excess / 2) at the start.
 
         >>> nd.Deconvolution(nd.ones((1, 1, 2, 2)), nd.ones((1, 1, 2, 2)),
         ...                  kernel=(2, 2), num_filter=1)
@@ -778,11 +779,27 @@ def _nd_deconvolution(data, weight, bias=None, kernel=None, stride=(), dilate=()
                          f"of shape {data.shape} with num_group={num_group}")
     out = tuple((i - 1) * s - 2 * p + d * (k - 1) + 1 + a for i, s, p, d, k, a
                 in zip(data.shape[2:], stride, pad, dilate, kernel, adj))
-    out = _tuple(target_shape, n, "target_shape", "Deconvolution") or out
+    target = _tuple(target_shape, n, "target_shape", "Deconvolution") or ()
+    if any(target):  # all 0 (MXNet's default) is unset
+        pad, out = _target_geometry(data, kernel, stride, dilate, pad, out, target)
     shape = (data.shape[0], narrow * num_group) + out
     return _with_bias("Deconvolution", data, weight, bias, no_bias), dict(
         kernel=kernel, stride=stride, dilate=dilate, pad=pad, num_group=num_group,
         shape=shape)
+
+
+def _target_geometry(data, kernel, stride, dilate, pad, out, target):
+    """(pad, output shape) for Deconvolution's target_shape, as MXNet works them out:
+    pad and adj are replaced by the padding that crops the unpadded output to the
+    target, ceil(excess / 2) at the start; a 0 keeps that axis as pad and adj give."""
+    full = tuple((i - 1) * s + d * (k - 1) + 1 for i, s, d, k
+                 in zip(data.shape[2:], stride, dilate, kernel))
+    if any(t > f for t, f in zip(target, full)):
+        raise ValueError(f"Deconvolution: target_shape {target} is larger than {full}, "
+                         f"the output without padding for data of shape {data.shape}, "
+                         f"kernel {kernel} and stride {stride}")
+    return (tuple((f - t + 1) // 2 if t else p for f, t, p in zip(full, target, pad)),
+            tuple(t or o for t, o in zip(target, out)))
 
 
 Deconvolution = defop("Deconvolution", _deconvolution, _conv_vjps(True),
