@@ -137,9 +137,11 @@ def _matmul_rhs(g, ans, a, b, transpose_a=False, transpose_b=False, alpha=1.0):
 
 
 def _nd_batch_dot(lhs, rhs, transpose_a=False, transpose_b=False):
-    if lhs.ndim != 3 or rhs.ndim != 3:
-        raise ValueError(f"batch_dot: needs two 3-d arrays (batch, rows, cols), got shapes "
-                         f"{lhs.shape} and {rhs.shape}")
+    # MXNet: any number of batch axes, the same in both (no broadcasting)
+    if lhs.ndim < 3 or lhs.shape[:-2] != rhs.shape[:-2]:
+        raise ValueError(f"batch_dot: needs two arrays of at least 3 dims (*batch, rows, "
+                         f"cols) with the same batch axes, got shapes {lhs.shape} and "
+                         f"{rhs.shape}")
     return (lhs, rhs), {"transpose_a": transpose_a, "transpose_b": transpose_b}
 
 

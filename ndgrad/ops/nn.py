@@ -392,7 +392,8 @@ def _phi(x):
 
 
 def _channel(gamma, ndim):
-    """A per-channel parameter (C,) shaped to broadcast along axis 1 of ndim dims."""
+    """A per-channel parameter (C,) shaped to broadcast along axis 1 of ndim dims (the
+    only axis of 1-d data, as in MXNet)."""
     return sh.reshape(gamma, (-1,) + (1,) * (ndim - 2))
 
 
@@ -400,7 +401,7 @@ def _leaky_relu(data, gamma=None, act_type="leaky", slope=0.25):
     """Leaky rectifiers chosen by ``act_type``: 'leaky' (x, or slope * x below 0),
     'elu' (slope * (exp(x) - 1) below 0), 'selu' (scaled elu with fixed constants),
     'gelu' (x * Phi(x), Phi the normal CDF) or 'prelu' (a learnt per-channel slope
-    ``gamma`` along axis 1).
+    ``gamma`` along axis 1; along axis 0 of 1-d data).
 
         >>> nd.LeakyReLU(nd.array([-2, 1]), act_type='leaky', slope=0.1)
         [-0.2  1. ]
@@ -416,9 +417,9 @@ def _leaky_relu(data, gamma=None, act_type="leaky", slope=0.25):
     if act_type == "gelu":
         return (data * _normal_cdf(data)).astype(data.dtype)
     if act_type == "prelu":
-        if gamma is None or data.ndim < 2:
+        if gamma is None or data.ndim < 1:
             raise ValueError(f"LeakyReLU: act_type='prelu' needs gamma and data of at "
-                             f"least 2 dims (got data of shape {data.shape})")
+                             f"least 1 dim (got data of shape {data.shape})")
         return np.where(data > 0, data, _channel(gamma, data.ndim) * data)
     raise ValueError(f"LeakyReLU: act_type must be 'leaky', 'elu', 'selu', 'gelu' or "
                      f"'prelu', not {act_type!r}")
@@ -440,7 +441,8 @@ def _leaky_relu_vjp(g, ans, x, gamma=None, act_type="leaky", slope=0.25):
 
 def _prelu_gamma_vjp(g, ans, x, gamma, act_type="leaky", slope=0.25):
     below = g * x * (1 - ew.greater(x, 0.0, dtype=x.dtype))
-    axes = tuple(a for a in range(x.ndim) if a != 1 or gamma.size == 1)
+    channel = 1 if x.ndim > 1 else 0
+    axes = tuple(a for a in range(x.ndim) if a != channel or gamma.size == 1)
     return sh.reshape(rd.sum(below, axis=axes), gamma.shape)
 
 
