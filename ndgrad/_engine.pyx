@@ -777,7 +777,7 @@ cdef object _apply(Op op, tuple args, dict kwargs, object into):
         PyTuple_SET_ITEM(raw, i, x)
     try:
         out = op.forward(*raw, out=into) if into is not None else _forward(op, raw, kwargs)
-    except (ValueError, IndexError, TypeError) as e:
+    except (ValueError, IndexError, TypeError, OverflowError) as e:
         raise _named(e, op.name, raw) from None
     if cnp.PyArray_CheckExact(out):  # one array: the common case
         result = _wrap(cls, out, None, 0)
@@ -916,7 +916,7 @@ cdef object _named(Exception e, str name, tuple raw):
     try:
         return type(e)(f"{name}: {msg}")
     except Exception:  # a subclass whose constructor wants more (NumPy's loop errors)
-        for base in (ValueError, IndexError, TypeError):
+        for base in (ValueError, IndexError, TypeError, OverflowError):
             if isinstance(e, base):
                 return base(f"{name}: {msg}")
 
