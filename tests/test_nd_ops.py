@@ -1003,3 +1003,15 @@ def test_results_share_memory_exactly_where_mxnet_s_do(name):
     x = nd.arange(6).reshape((2, 3))
     f(x)[:] = 99
     assert (x.asnumpy() == 99).any() == shares
+
+
+def test_integer_arrays_in_float_arithmetic_are_not_truncated():
+    # A deliberate difference (README): MXNet 1.9.1 gives [0 1 1], [2 4 6], [2 7 20]
+    # and [0 1 0] here, all int32.
+    i = nd.array([1, 2, 3], dtype="int32")
+    for got, want, dtype in [(i / 2, [0.5, 1, 1.5], np.float64),
+                             (i * 2.5, [2.5, 5, 7.5], np.float64),
+                             (nd.exp(i), np.exp([1., 2, 3]), np.float64),
+                             (i == 2.5, [0, 0, 0], np.int32)]:
+        assert got.dtype == dtype
+        np.testing.assert_allclose(got.asnumpy(), want, rtol=1e-12)
