@@ -148,6 +148,16 @@ CASES = {
     "batch_dot_4d": lambda nd, ag: _grads(
         nd, ag, nd.batch_dot, nd.arange(24).reshape((2, 2, 2, 3)),
         nd.arange(24).reshape((2, 2, 3, 2))),
+    "InstanceNorm": lambda nd, ag: _grads(
+        nd, ag, lambda x, g, b: nd.InstanceNorm(x, g, b),
+        nd.array([[[1., 2., 4.], [0., 3., 3.]], [[2., 2., 5.], [1., -1., 0.]]]),
+        nd.array([1.5, 0.5]), nd.array([0.1, -0.2]),
+        head=nd.arange(12).reshape(2, 2, 3) / 6),
+    "L2Normalization": lambda nd, ag: [
+        out for mode in ("instance", "channel", "spatial") for out in _grads(
+            nd, ag, lambda x: nd.L2Normalization(x, mode=mode),
+            nd.array([[[1., 2., 4.], [0., 3., 3.]], [[2., 2., 5.], [1., -1., 0.]]]),
+            head=nd.arange(12).reshape(2, 2, 3) / 6)],
     "Deconvolution_bias": lambda nd, ag: _grads(
         nd, ag, lambda x, w, b: nd.Deconvolution(x, w, b, kernel=(2, 2), num_filter=1,
                                                  no_bias=False),
@@ -396,6 +406,25 @@ EXPECTED = {
          [[[[3.0, 3.0], [5.0, 5.0], [7.0, 7.0]], [[15.0, 15.0], [17.0, 17.0], [19.0, 19.0]]],
           [[[27.0, 27.0], [29.0, 29.0], [31.0, 31.0]],
            [[39.0, 39.0], [41.0, 41.0], [43.0, 43.0]]]]],
+    'InstanceNorm':
+        [[[[-1.5030524, -0.3007632, 2.1038151], [-0.9069301, 0.153465, 0.153465]],
+          [[-0.9603951, -0.9603951, 2.2207901], [0.4119137, -0.8119137, -0.2]]],
+         [[[-0.0287363, 0.0429113, -0.014175], [-2.94e-05, -0.0294407, 0.0294701]],
+          [[-0.0884106, 0.0883219, 8.82e-05], [-0.0510693, -0.0509166, 0.1019856]]],
+         [0.7542281, 0.1494937], [4.0, 7.0]],
+    'L2Normalization':
+        [[[[0.1601282, 0.3202563, 0.6405126], [0.0, 0.4803845, 0.4803845]],
+          [[0.3380617, 0.3380617, 0.8451542], [0.1690308, -0.1690308, 0.0]]],
+         [[[-0.0253194, -0.0239508, -0.0479016], [0.0800641, 0.0307939, 0.0574819]],
+          [[0.0643927, 0.0925645, -0.0362209], [0.2012272, 0.3340372, 0.3098899]]],
+         [[[1.0, 0.5547002, 0.8], [0.0, 0.8320503, 0.6]],
+          [[0.8944272, 0.8944272, 1.0], [0.4472136, -0.4472136, 0.0]]],
+         [[[0.0, -0.0533366, -0.056], [0.5, 0.0355577, 0.0746667]],
+          [[-0.1788854, 0.4024922, 0.0], [0.3577709, 0.8049845, 0.3666667]]],
+         [[[0.2182179, 0.4364358, 0.8728715], [0.0, 0.7071068, 0.7071068]],
+          [[0.3481553, 0.3481553, 0.8703883], [0.7071068, -0.7071068, 0.0]]],
+         [[[-0.0173189, 0.0017319, 0.0034638], [0.1178511, -0.0196419, 0.0196418]],
+          [[0.0580259, 0.0870388, -0.0580259], [1.1195858, 1.1195858, 1.2963625]]]],
     'Deconvolution_bias':
         [[[[[0.5, 1.5, 1.5], [2.5, 6.5, 4.5], [2.5, 5.5, 3.5]]]],
          [[[[4.0, 4.0], [4.0, 4.0]]]], [[[[6.0, 6.0], [6.0, 6.0]]]], [9.0]],
@@ -777,6 +806,17 @@ def test_batch_norm_second_derivative_in_training_mode():
      r"shape \(2, 3, 2\)"),
     (lambda: nd.Activation(nd.ones(2), act_type="swish"),
      r"Activation: act_type must be one of"),
+    (lambda: nd.InstanceNorm(nd.ones((2, 3)), nd.ones(3), nd.ones(3)),
+     r"InstanceNorm: data must have at least 3 dims \(N, C, \*spatial\), got shape "
+     r"\(2, 3\)"),
+    (lambda: nd.InstanceNorm(nd.ones((2, 3, 4)), nd.ones(4), nd.ones(4)),
+     r"InstanceNorm: gamma and beta must have shape \(3,\), the channels of data of "
+     r"shape \(2, 3, 4\)"),
+    (lambda: nd.L2Normalization(nd.ones((2, 3)), mode="spatial"),
+     r"L2Normalization: mode='spatial' needs data of at least 3 dims, got shape "
+     r"\(2, 3\)"),
+    (lambda: nd.L2Normalization(nd.ones((2, 3)), mode="row"),
+     r"L2Normalization: mode must be 'instance', 'channel' or 'spatial', not 'row'"),
 ])
 def test_errors_name_the_op_and_shapes(call, message):
     with pytest.raises(ValueError, match=message):

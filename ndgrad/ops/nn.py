@@ -1189,6 +1189,98 @@ LayerNorm = defop("LayerNorm", _layer_norm,
                   doc=_layer_norm.__doc__, test=GradTest("custom"))
 
 
+def _spatial_axes(data, op):
+    if data.ndim < 3:
+        raise ValueError(f"{op}: data must have at least 3 dims (N, C, *spatial), got "
+                         f"shape {data.shape}")
+    return tuple(range(2, data.ndim))
+
+
+def _instance_norm(data, gamma, beta, eps=1e-3):
+    """Normalise each sample's each channel over its spatial axes: (x - mean) /
+    sqrt(var + eps) * gamma + beta, for data (N, C, *spatial) and gamma, beta (C,).
+
+        >>> nd.InstanceNorm(nd.array([[[1, 3]]]), nd.ones(1), nd.zeros(1))
+        [[[-0.9995004  0.9995004]]]
+    """
+    red = _spatial_axes(data, "InstanceNorm")
+    c = data.shape[1]
+    if np.shape(gamma) != (c,) or np.shape(beta) != (c,):
+        raise ValueError(f"InstanceNorm: gamma and beta must have shape ({c},), the "
+                         f"channels of data of shape {data.shape}; got {np.shape(gamma)} "
+                         f"and {np.shape(beta)}")
+    mean = data.mean(axis=red, keepdims=True)
+    var = data.var(axis=red, keepdims=True)
+    out = (data - mean) / np.sqrt(var + eps) * _along(gamma, data.ndim, 1)
+    return (out + _along(beta, data.ndim, 1)).astype(data.dtype)
+
+
+def _in_parts(x, eps):
+    red = tuple(range(2, x.ndim))
+    mu, var = _batch_moments(x, red)
+    rstd = 1 / ew.sqrt(var + eps)
+    return red, (x - mu) * rstd, rstd
+
+
+def _in_data_vjp(g, ans, x, gamma, beta, eps=1e-3):
+    red, xhat, rstd = _in_parts(x, eps)
+    return _normalized_grad(g * _along(gamma, x.ndim, 1), xhat, rstd, red)
+
+
+def _in_gamma_vjp(g, ans, x, gamma, beta, eps=1e-3):
+    _, xhat, _ = _in_parts(x, eps)
+    return rd.sum(g * xhat, axis=(0,) + tuple(range(2, x.ndim)))
+
+
+InstanceNorm = defop("InstanceNorm", _instance_norm,
+                     (_in_data_vjp, _in_gamma_vjp,
+                      lambda g, ans, x, gamma, beta, eps=1e-3: rd.sum(
+                          g, axis=(0,) + tuple(range(2, x.ndim)))),
+                     inputs=("data", "gamma", "beta"), nd=("InstanceNorm",),
+                     doc=_instance_norm.__doc__, test=GradTest("custom"))
+
+
+_L2_MODES = {"instance": lambda ndim: tuple(range(1, ndim)),
+             "channel": lambda ndim: (1,),
+             "spatial": lambda ndim: tuple(range(2, ndim))}
+
+
+def _l2_axes(x, mode):
+    if mode not in _L2_MODES:
+        raise ValueError(f"L2Normalization: mode must be 'instance', 'channel' or "
+                         f"'spatial', not {mode!r}")
+    if x.ndim < (3 if mode == "spatial" else 2):
+        raise ValueError(f"L2Normalization: mode={mode!r} needs data of at least "
+                         f"{3 if mode == 'spatial' else 2} dims, got shape {x.shape}")
+    return _L2_MODES[mode](x.ndim)
+
+
+def _l2_normalization(data, eps=1e-10, mode="instance"):
+    """x / sqrt(sum(x ** 2) + eps), the sum over each sample ('instance': all axes but
+    the first), over the channels at each position ('channel': axis 1) or over each
+    channel's spatial axes ('spatial': axes 2 and up).
+
+        >>> nd.L2Normalization(nd.array([[3, 4]]))
+        [[0.6 0.8]]
+    """
+    red = _l2_axes(data, mode)
+    norm = np.sqrt(np.sum(np.square(data), axis=red, keepdims=True) + eps)
+    return (data / norm).astype(data.dtype)
+
+
+def _l2_normalization_vjp(g, ans, x, eps=1e-10, mode="instance"):
+    # d/dx x / n = g / n - x * sum(g * x) / n^3, n the norm
+    red = _l2_axes(x, mode)
+    rnorm = 1 / ew.sqrt(rd.sum(ew.square(x), axis=red, keepdims=True) + eps)
+    return (g - x * (rd.sum(g * x, axis=red, keepdims=True) * ew.square(rnorm))) * rnorm
+
+
+L2Normalization = defop("L2Normalization", _l2_normalization, (_l2_normalization_vjp,),
+                        nd=("L2Normalization",), doc=_l2_normalization.__doc__,
+                        # at 0 the slope is 1 / sqrt(eps): no finite difference sees it
+                        test=GradTest("custom", avoid=(0.0,)))
+
+
 # ---- Embedding --------------------------------------------------------------------
 
 def _rows_of(data, input_dim):

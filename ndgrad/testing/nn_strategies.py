@@ -178,6 +178,18 @@ def _layer_norm(draw):
 
 
 @st.composite
+def _instance_norm(draw):
+    data = draw(_shape(3, 4))
+    return [data, data[1:2], data[1:2]], {}
+
+
+@st.composite
+def _l2_normalization(draw):
+    mode = draw(st.sampled_from(["instance", "channel", "spatial"]))
+    return [draw(_shape(3 if mode == "spatial" else 2, 4))], {"mode": mode}
+
+
+@st.composite
 def _embedding(draw):
     dim = draw(_side)
     return [draw(_shape(1, 2)), (3, dim)], {"input_dim": 3, "output_dim": dim}
@@ -192,4 +204,5 @@ SAMPLERS = {
     "_im2col": _im2col, "_col2im": _col2im, "Convolution": _convolution,
     "Deconvolution": _deconvolution, "Pooling": _pooling, "Dropout": _dropout,
     "BatchNorm": _batch_norm, "LayerNorm": _layer_norm, "Embedding": _embedding,
+    "InstanceNorm": _instance_norm, "L2Normalization": _l2_normalization,
 }
