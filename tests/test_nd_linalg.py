@@ -1,4 +1,4 @@
-"""nd.linalg.potrf, syrk and trmm: MXNet 1.9.1's values (the examples of its la_op.cc
+"""nd.linalg.potrf, syrk and trmm (and det, inverse, slogdet): MXNet 1.9.1's values (the examples of its la_op.cc
 documentation), its gradients (la_op-inl.h: potrf_backward, syrk_backward,
 trmm_backward) checked against numeric ones to second order, batches, errors."""
 import numpy as np
@@ -124,3 +124,23 @@ def test_gemm2_axis_is_not_silently_ignored():
         nd.linalg.gemm2(a, b, axis=0)
     with pytest.raises(IndexError, match=r"gemm2: axis 5 is out of range .*\(2, 3, 4\)"):
         nd.linalg.gemm2(a, b, axis=5)
+
+
+def test_det_inverse_slogdet_as_mxnet():
+    # MXNet 1.9.1's outputs of this code; their gradients are np.linalg's, checked in
+    # tests/test_op_gradients.py
+    a = nd.array([[1., 2.], [3., 4.]])
+    a.attach_grad()
+    with autograd.record():
+        d = nd.linalg.det(a)
+    d.backward()
+    assert d.shape == (1,) and d.asnumpy().tolist() == [-2.0]
+    np.testing.assert_allclose(a.grad.asnumpy(), [[4., -3.], [-2., 1.]], rtol=1e-6)
+    batch = nd.array([[[1., 2.], [3., 4.]], [[2., 0.], [1., 3.]]])
+    np.testing.assert_allclose(nd.linalg.det(batch).asnumpy(), [-2., 6.], rtol=1e-6)
+    np.testing.assert_allclose(nd.linalg.inverse(a).asnumpy(), [[-2., 1.], [1.5, -0.5]],
+                               rtol=1e-6)
+    sign, logdet = nd.linalg.slogdet(a)
+    assert sign.shape == logdet.shape == (1,)
+    np.testing.assert_allclose([sign.asscalar(), logdet.asscalar()], [-1., 0.6931472],
+                               rtol=1e-6)

@@ -6,6 +6,16 @@ and tests/test_np_names.py checks that no np / npx example calls nd."""
 import textwrap
 
 NP_EXAMPLES = {
+    "linalg.inv": """\
+>>> np.linalg.inv(np.array([[4., 1], [2, 3]]))
+array([[ 0.3, -0.1],
+       [-0.2,  0.4]])""",
+    "linalg.det": """\
+>>> np.linalg.det(np.array([[4., 1], [2, 3]]))
+array(10.)""",
+    "linalg.slogdet": """\
+>>> np.linalg.slogdet(np.array([[2., 1], [1, 3]]))
+[array(1.), array(1.609438)]""",
     "arange": """\
 >>> np.arange(2, 10, 3)
 array([2., 5., 8.])""",

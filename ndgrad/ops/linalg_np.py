@@ -33,10 +33,11 @@ def _scalar_to_matrix(g):
 
 inv = defop("linalg_inv", np.linalg.inv,
             (lambda g, ans, x: -matmul(_mT(ans), matmul(g, _mT(ans))),),
-            np=("linalg.inv",), save_inputs=False, save_output=True,
+            np=("linalg.inv",), nd=("linalg.inverse",), save_inputs=False,
+            save_output=True,
             doc="The inverse of a square matrix (of each in a stack).\n\n"
-                "    >>> np.linalg.inv(np.array([[4., 1], [2, 3]]))\n"
-                "    array([[ 0.3, -0.1],\n           [-0.2,  0.4]])", test=_SQUARE)
+                "    >>> nd.linalg.inverse(nd.array([[4., 1], [2, 3]]))\n"
+                "    [[ 0.3 -0.1]\n     [-0.2  0.4]]", test=_SQUARE)
 
 
 def _solve(a, b):
@@ -68,8 +69,11 @@ solve = defop("linalg_solve", _solve,
 def _slogdet(data):
     """[sign, log |det|] of a square matrix (of each in a stack).
 
-        >>> np.linalg.slogdet(np.array([[2., 1], [1, 3]]))
-        [array(1.), array(1.609438)]
+        >>> sign, logdet = nd.linalg.slogdet(nd.array([[2., 1], [1, 3]]))
+        >>> logdet
+        <BLANKLINE>
+        [1.609438]
+        <NDArray 1 @cpu(0)>
     """
     sign, logdet = np.linalg.slogdet(data)
     return np.asarray(sign), np.asarray(logdet)
@@ -77,12 +81,13 @@ def _slogdet(data):
 
 slogdet = defop("linalg_slogdet", _slogdet,
                 (lambda g, ans, x: _scalar_to_matrix(g[1]) * _mT(inv(x)),),
-                np=("linalg.slogdet",), doc=_slogdet.__doc__, test=_SQUARE)
+                np=("linalg.slogdet",), nd=("linalg.slogdet",), doc=_slogdet.__doc__,
+                test=_SQUARE)
 det = defop("linalg_det", np.linalg.det,
             (lambda g, ans, x: _scalar_to_matrix(g * ans) * _mT(inv(x)),),
-            np=("linalg.det",), save_output=True,
+            np=("linalg.det",), nd=("linalg.det",), save_output=True,
             doc="The determinant of a square matrix (of each in a stack).\n\n"
-                "    >>> np.linalg.det(np.array([[4., 1], [2, 3]]))\n    array(10.)",
+                "    >>> nd.linalg.det(nd.array([[4., 1], [2, 3]]))\n    [10.]",
             test=_SQUARE)
 
 
