@@ -551,6 +551,29 @@ def test_temperature_zero_divides_by_zero_as_mxnet(op):
     assert np.isnan(y.asnumpy()).all() and np.isnan(x.grad.asnumpy()).all()
 
 
+def test_softmax_output_dtype_as_mxnet():
+    # MXNet 1.9.1: the output in dtype, the gradient in the input's (float32) dtype
+    x = nd.array([[1., 2., 3.]])
+    x.attach_grad()
+    with autograd.record():
+        y = nd.log_softmax(x, dtype="float16")
+    y.backward(nd.array([[1., 0., 2.]], dtype="float16"))
+    assert y.dtype == np.float16 and x.grad.dtype == np.float32
+    np.testing.assert_allclose(y.asnumpy(), [[-2.408, -1.407, -0.4077]], rtol=1e-3)
+    np.testing.assert_allclose(x.grad.asnumpy(), [[0.7300695, -0.73446405, 0.00449443]],
+                               rtol=1e-5)
+    with autograd.record():
+        y = nd.softmax(x, dtype="float64")
+    y.backward(nd.array([[1., 0., 2.]], dtype="float64"))
+    assert y.dtype == np.float64 and x.grad.dtype == np.float32
+    np.testing.assert_allclose(y.asnumpy(), [[0.09003057, 0.24472848, 0.66524094]],
+                               rtol=1e-7)
+    np.testing.assert_allclose(x.grad.asnumpy(), [[-0.03785897, -0.34763983, 0.38549885]],
+                               rtol=1e-6)
+    with pytest.raises(ValueError, match="softmax: dtype must be a float type"):
+        nd.softmax(x, dtype="int32")
+
+
 def test_softmax_methods():
     x = nd.array(X23)
     for name in ("softmax", "log_softmax", "softmin"):

@@ -91,11 +91,12 @@ def tanh(data: NDArray | None = None, out: NDArray | None = None, name: str | No
 def abs(data: NDArray | None = None, out: NDArray | None = None, name: str | None = None,
         **kwargs: Any) -> NDArray: ...
 def softmax(data: NDArray | None = None, axis: int = -1, temperature: float | None = None,
-            out: NDArray | None = None, name: str | None = None,
-            **kwargs: Any) -> NDArray: ...
+            dtype: str | None = None, out: NDArray | None = None,
+            name: str | None = None, **kwargs: Any) -> NDArray: ...
 def log_softmax(data: NDArray | None = None, axis: int = -1,
-                temperature: float | None = None, out: NDArray | None = None,
-                name: str | None = None, **kwargs: Any) -> NDArray: ...
+                temperature: float | None = None, dtype: str | None = None,
+                out: NDArray | None = None, name: str | None = None,
+                **kwargs: Any) -> NDArray: ...
 
 # ---- reductions
 def sum(data: NDArray | None = None, axis: _Axis = None, keepdims: bool = False,

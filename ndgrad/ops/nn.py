@@ -59,31 +59,50 @@ def _tempered(x, temperature):
     return x if temperature is None or temperature == 1 else x / temperature
 
 
-def _softmax(data, axis=-1, temperature=None):
-    """Softmax along ``axis``: exp(x / T) normalised to sum to one.
+def _in_dtype(x, dtype, op):
+    """x ready for a softmax whose output is ``dtype`` (None: x's): in the wider of
+    the two, so that float16 output of float32 input is computed in float32."""
+    if dtype is None:
+        return x
+    if np.dtype(dtype).kind != "f":
+        raise ValueError(f"{op}: dtype must be a float type (float16, float32 or "
+                         f"float64), not {dtype!r}")
+    return x.astype(np.promote_types(x.dtype, dtype), copy=False)
+
+
+def _out_dtype(y, dtype):
+    return y if dtype is None else y.astype(dtype, copy=False)
+
+
+def _softmax(data, axis=-1, temperature=None, dtype=None):
+    """Softmax along ``axis``: exp(x / T) normalised to sum to one; ``dtype`` sets the
+    output's float type (the gradient has the input's).
 
         >>> nd.softmax(nd.array([[1, 2, 3]]))
         [[0.09003057 0.24472848 0.66524094]]
     """
-    return _kernels.softmax(_tempered(data, temperature), axis)
+    x = _in_dtype(_tempered(data, temperature), dtype, "softmax")
+    return _out_dtype(_kernels.softmax(x, axis), dtype)
 
 
-def _softmin(data, axis=-1, temperature=None):
+def _softmin(data, axis=-1, temperature=None, dtype=None):
     """Softmax of -x along ``axis``: the smallest value gets the largest weight.
 
         >>> nd.softmin(nd.array([[1, 2, 3]]))
         [[0.66524094 0.24472848 0.09003057]]
     """
-    return _softmax(-data, axis, temperature)
+    return _softmax(-data, axis, temperature, dtype)
 
 
-def _log_softmax(data, axis=-1, temperature=None):
-    """log(softmax(x)) along ``axis``, computed without overflow.
+def _log_softmax(data, axis=-1, temperature=None, dtype=None):
+    """log(softmax(x)) along ``axis``, computed without overflow; ``dtype`` sets the
+    output's float type (the gradient has the input's).
 
         >>> nd.log_softmax(nd.array([[1, 2, 3]]))
         [[-2.407606   -1.407606   -0.40760598]]
     """
-    return _kernels.softmax(_tempered(data, temperature), axis, True)
+    x = _in_dtype(_tempered(data, temperature), dtype, "log_softmax")
+    return _out_dtype(_kernels.softmax(x, axis, True), dtype)
 
 
 def _softmax_grad_g(h, ans, g, y, axis=-1, from_log=False):
@@ -106,14 +125,22 @@ softmax_grad = defop("_softmax_grad", _kernels.softmax_grad,
                      doc=_kernels.softmax_grad.__doc__, test=GradTest("custom"))
 
 
-def _softmax_vjp(g, ans, x, axis=-1, temperature=None):
-    d = softmax_grad(g, ans, axis=axis)
-    return _tempered(d, temperature)
+def _in_input_dtype(g, ans, x, dtype):
+    # With an output dtype, the backward is computed in the input's, as MXNet does:
+    # float16 arithmetic would cancel in g - exp(y) * sum(g).
+    if dtype is None:
+        return g, ans
+    return sh.astype(g, dtype=x.dtype), sh.astype(ans, dtype=x.dtype)
 
 
-def _log_softmax_vjp(g, ans, x, axis=-1, temperature=None):
-    d = softmax_grad(g, ans, axis=axis, from_log=True)
-    return _tempered(d, temperature)
+def _softmax_vjp(g, ans, x, axis=-1, temperature=None, dtype=None):
+    g, ans = _in_input_dtype(g, ans, x, dtype)
+    return _tempered(softmax_grad(g, ans, axis=axis), temperature)
+
+
+def _log_softmax_vjp(g, ans, x, axis=-1, temperature=None, dtype=None):
+    g, ans = _in_input_dtype(g, ans, x, dtype)
+    return _tempered(softmax_grad(g, ans, axis=axis, from_log=True), temperature)
 
 
 _AXIS_TEST = GradTest("custom")

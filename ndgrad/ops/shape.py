@@ -170,11 +170,17 @@ expand_dims = defop("expand_dims", _expand_dims,
 
 
 def _astype(data, dtype):
-    """Cast to ``dtype``; the gradient is cast back."""
+    """Cast to ``dtype``; the gradient is cast back.
+
+        >>> nd.cast(nd.array([1.7, -2.5]), dtype='int32')
+        [ 1 -2]
+    """
     return data.astype(dtype)
 
 
 astype = defop("astype", _astype, (lambda g, ans, x, dtype: astype(g, x.dtype),),
+               nd=("cast", "Cast"),
+               nd_args=lambda data, dtype: ((data,), {"dtype": np.dtype(dtype)}),
                doc=_astype.__doc__, save_inputs=False,
                test=GradTest("elementwise", kwargs={"dtype": np.float64}))
 
