@@ -1005,6 +1005,12 @@ def test_results_share_memory_exactly_where_mxnet_s_do(name):
     assert (x.asnumpy() == 99).any() == shares
 
 
+def test_rint_keeps_the_sign_of_zero_as_mxnet():
+    y = nd.rint(nd.array([-0.4, 0.4, -0.5]))
+    assert np.signbit(y.asnumpy()).tolist() == [True, False, True]
+    assert str(y) == "\n[-0.  0. -1.]\n<NDArray 3 @cpu(0)>"  # MXNet 1.9.1's print
+
+
 def test_integer_arrays_in_float_arithmetic_are_not_truncated():
     # A deliberate difference (README): MXNet 1.9.1 gives [0 1 1], [2 4 6], [2 7 20]
     # and [0 1 0] here, all int32.

@@ -266,7 +266,8 @@ def _rint(x):
         [-1.  0.  1.]
     """
     low = np.floor(x)
-    return np.where(x - low <= 0.5, low, low + 1).astype(low.dtype)
+    # copysign: -0.4 rounds to -0., as in MXNet (low + 1 would be +0.)
+    return np.copysign(np.where(x - low <= 0.5, low, low + 1), x).astype(low.dtype)
 
 
 floor = _rounding("floor", np.floor, "Largest integer <= x, elementwise.\n\n"
