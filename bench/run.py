@@ -449,9 +449,21 @@ def mlp(opts):
             return tuple(p.grad for p in ps)
         return [Impl("mygrad", step)]
 
+    # The same NumPy step holding on to its previous gradients until the next ones
+    # exist, as x.grad holds them in every autograd library (NumPy's own step lets
+    # them go, so that its next results reuse memory still in cache): what that
+    # contract alone costs.
+    previous = []
+
+    def numpy_step_keeping_grads():
+        grads = numpy_step()
+        previous[:] = [grads]
+        return grads
+
     return _workload([
         *_ndgrad_variants(ndgrad_step),
         Impl(REFERENCE, numpy_step),
+        Impl(f"{REFERENCE}(grads kept)", numpy_step_keeping_grads),
     ], {"torch": torch_impls, "autograd": hips_impls, "mygrad": mygrad_impls},
         opts)
 
