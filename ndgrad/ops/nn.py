@@ -1184,43 +1184,50 @@ def _layer_norm(data, gamma, beta, axis=-1, eps=1e-5):
         raise ValueError(f"LayerNorm: gamma and beta must have shape ({n},), the length "
                          f"of axis {axis} of data of shape {data.shape}; got "
                          f"{np.shape(gamma)} and {np.shape(beta)}")
-    mean = data.mean(axis=ax, keepdims=True)
-    var = data.var(axis=ax, keepdims=True)
-    out = (data - mean) / np.sqrt(var + eps) * _along(gamma, data.ndim, ax)
-    return (out + _along(beta, data.ndim, ax)).astype(data.dtype)
+    return _affine_normalize(data, ax, gamma, beta, ax, eps)
 
 
-def _ln_parts(x, axis, eps):
-    ax = axis % x.ndim
-    mu, var = _batch_moments(x, ax)
-    rstd = 1 / ew.sqrt(var + eps)
-    return ax, (x - mu) * rstd, rstd
+def _affine_normalize(data, red, gamma, beta, along, eps):
+    """(x - mean) / sqrt(var + eps), the moments over the axes ``red``, times gamma plus
+    beta, both of the length of axis ``along``: LayerNorm's and InstanceNorm's."""
+    mean = data.mean(axis=red, keepdims=True)
+    var = data.var(axis=red, keepdims=True)
+    out = (data - mean) / np.sqrt(var + eps) * _along(gamma, data.ndim, along)
+    return (out + _along(beta, data.ndim, along)).astype(data.dtype)
 
 
-def _ln_data_vjp(g, ans, x, gamma, beta, axis=-1, eps=1e-5):
-    ax, xhat, rstd = _ln_parts(x, axis, eps)
-    return _normalized_grad(g * _along(gamma, x.ndim, ax), xhat, rstd, ax)
+def _affine_normalize_vjps(geometry):
+    """The data, gamma and beta VJPs of an _affine_normalize op whose ``geometry(x,
+    **kwargs)`` gives its (red, along, eps)."""
+    def parts(x, kwargs):
+        red, along, eps = geometry(x, **kwargs)
+        mu, var = _batch_moments(x, red)
+        rstd = 1 / ew.sqrt(var + eps)
+        return red, along, (x - mu) * rstd, rstd
+
+    def data_vjp(g, ans, x, gamma, beta, **kwargs):
+        red, along, xhat, rstd = parts(x, kwargs)
+        return _normalized_grad(g * _along(gamma, x.ndim, along), xhat, rstd, red)
+
+    def gamma_vjp(g, ans, x, gamma, beta, **kwargs):
+        _, along, xhat, _ = parts(x, kwargs)
+        return rd.sum(g * xhat, axis=_all_but(x.ndim, along))
+
+    def beta_vjp(g, ans, x, gamma, beta, **kwargs):
+        return rd.sum(g, axis=_all_but(x.ndim, geometry(x, **kwargs)[1]))
+    return data_vjp, gamma_vjp, beta_vjp
 
 
-def _ln_gamma_vjp(g, ans, x, gamma, beta, axis=-1, eps=1e-5):
-    ax, xhat, _ = _ln_parts(x, axis, eps)
-    return rd.sum(g * xhat, axis=tuple(a for a in range(x.ndim) if a != ax))
+def _all_but(ndim, axis):
+    return tuple(a for a in range(ndim) if a != axis)
 
 
 LayerNorm = defop("LayerNorm", _layer_norm,
-                  (_ln_data_vjp, _ln_gamma_vjp,
-                   lambda g, ans, x, gamma, beta, axis=-1, eps=1e-5: rd.sum(
-                       g, axis=tuple(a for a in range(x.ndim) if a != axis % x.ndim))),
+                  _affine_normalize_vjps(
+                      lambda x, axis=-1, eps=1e-5: (axis % x.ndim, axis % x.ndim, eps)),
                   inputs=("data", "gamma", "beta"), nd=("LayerNorm",),
                   npx=("layer_norm",),
                   doc=_layer_norm.__doc__, test=GradTest("custom"))
-
-
-def _spatial_axes(data, op):
-    if data.ndim < 3:
-        raise ValueError(f"{op}: data must have at least 3 dims (N, C, *spatial), got "
-                         f"shape {data.shape}")
-    return tuple(range(2, data.ndim))
 
 
 def _instance_norm(data, gamma, beta, eps=1e-3):
@@ -1230,39 +1237,20 @@ def _instance_norm(data, gamma, beta, eps=1e-3):
         >>> nd.InstanceNorm(nd.array([[[1, 3]]]), nd.ones(1), nd.zeros(1))
         [[[-0.9995004  0.9995004]]]
     """
-    red = _spatial_axes(data, "InstanceNorm")
+    if data.ndim < 3:
+        raise ValueError(f"InstanceNorm: data must have at least 3 dims (N, C, *spatial), "
+                         f"got shape {data.shape}")
     c = data.shape[1]
     if np.shape(gamma) != (c,) or np.shape(beta) != (c,):
         raise ValueError(f"InstanceNorm: gamma and beta must have shape ({c},), the "
                          f"channels of data of shape {data.shape}; got {np.shape(gamma)} "
                          f"and {np.shape(beta)}")
-    mean = data.mean(axis=red, keepdims=True)
-    var = data.var(axis=red, keepdims=True)
-    out = (data - mean) / np.sqrt(var + eps) * _along(gamma, data.ndim, 1)
-    return (out + _along(beta, data.ndim, 1)).astype(data.dtype)
-
-
-def _in_parts(x, eps):
-    red = tuple(range(2, x.ndim))
-    mu, var = _batch_moments(x, red)
-    rstd = 1 / ew.sqrt(var + eps)
-    return red, (x - mu) * rstd, rstd
-
-
-def _in_data_vjp(g, ans, x, gamma, beta, eps=1e-3):
-    red, xhat, rstd = _in_parts(x, eps)
-    return _normalized_grad(g * _along(gamma, x.ndim, 1), xhat, rstd, red)
-
-
-def _in_gamma_vjp(g, ans, x, gamma, beta, eps=1e-3):
-    _, xhat, _ = _in_parts(x, eps)
-    return rd.sum(g * xhat, axis=(0,) + tuple(range(2, x.ndim)))
+    return _affine_normalize(data, tuple(range(2, data.ndim)), gamma, beta, 1, eps)
 
 
 InstanceNorm = defop("InstanceNorm", _instance_norm,
-                     (_in_data_vjp, _in_gamma_vjp,
-                      lambda g, ans, x, gamma, beta, eps=1e-3: rd.sum(
-                          g, axis=(0,) + tuple(range(2, x.ndim)))),
+                     _affine_normalize_vjps(
+                         lambda x, eps=1e-3: (tuple(range(2, x.ndim)), 1, eps)),
                      inputs=("data", "gamma", "beta"), nd=("InstanceNorm",),
                      doc=_instance_norm.__doc__, test=GradTest("custom"))
 
