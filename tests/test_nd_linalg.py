@@ -1,6 +1,7 @@
-"""nd.linalg.potrf, syrk and trmm (and det, inverse, slogdet): MXNet 1.9.1's values (the examples of its la_op.cc
-documentation), its gradients (la_op-inl.h: potrf_backward, syrk_backward,
-trmm_backward) checked against numeric ones to second order, batches, errors."""
+"""nd.linalg against MXNet 1.9.1: potrf, syrk and trmm (the examples of its la_op.cc
+documentation; gradients as la_op-inl.h's potrf_backward, syrk_backward and
+trmm_backward, checked against numeric ones to second order), gemm, det, inverse,
+slogdet, extractdiag, makediag and sumlogdiag (their values and gradients)."""
 import numpy as np
 import pytest
 
@@ -144,3 +145,66 @@ def test_det_inverse_slogdet_as_mxnet():
     assert sign.shape == logdet.shape == (1,)
     np.testing.assert_allclose([sign.asscalar(), logdet.asscalar()], [-1., 0.6931472],
                                rtol=1e-6)
+
+
+def test_gemm_as_mxnet():
+    # MXNet 1.9.1's output and gradients of this code
+    A = nd.array([[1., 2., 3.], [4., 5., 6.]])
+    B = nd.array([[1., 0.], [2., 1.], [0., -1.]])
+    C = nd.array([[1., 2.], [3., 4.]])
+    for x in (A, B, C):
+        x.attach_grad()
+    with autograd.record():
+        y = nd.linalg.gemm(A, B, C, alpha=2.0, beta=0.5)
+    y.backward(nd.array([[1., 2.], [3., 4.]]))
+    assert y.asnumpy().tolist() == [[10.5, -1.0], [29.5, 0.0]]
+    assert A.grad.asnumpy().tolist() == [[2.0, 8.0, -4.0], [6.0, 20.0, -8.0]]
+    assert B.grad.asnumpy().tolist() == [[26.0, 36.0], [34.0, 48.0], [42.0, 60.0]]
+    assert C.grad.asnumpy().tolist() == [[0.5, 1.0], [1.5, 2.0]]
+    At = nd.array([[1., 4.], [2., 5.], [3., 6.]])
+    got = nd.linalg.gemm(At, B.T, C, transpose_a=True, transpose_b=True, alpha=-1.0,
+                         beta=2.0)
+    assert got.asnumpy().tolist() == [[-3.0, 5.0], [-8.0, 9.0]]
+    with pytest.raises(ValueError, match=r"gemm: C has shape \(3, 3\), expected \(2, 2\)"):
+        nd.linalg.gemm(A, B, nd.ones((3, 3)))
+
+
+def test_extractdiag_makediag_sumlogdiag_as_mxnet():
+    # MXNet 1.9.1's values and gradients of this code
+    A = nd.array([[[1., 2., 3.], [4., 5., 6.], [7., 8., 9.]],
+                  [[2., 0., 1.], [1., 3., 0.], [0., 1., 4.]]])
+    got = []
+    for offset in (0, 1, -1):
+        A.attach_grad()
+        with autograd.record():
+            y = nd.linalg.extractdiag(A, offset=offset)
+        y.backward(nd.arange(y.size).reshape(y.shape) + 1)
+        got += [y.asnumpy().tolist(), A.grad.asnumpy().tolist()]
+    v = nd.array([[1., 2.], [3., 4.]])
+    for offset in (0, 1, -2):
+        v.attach_grad()
+        with autograd.record():
+            m = nd.linalg.makediag(v, offset=offset)
+        m.backward(nd.arange(m.size).reshape(m.shape))
+        got += [m.asnumpy().tolist(), v.grad.asnumpy().tolist()]
+    A.attach_grad()
+    with autograd.record():
+        s = nd.linalg.sumlogdiag(A)
+    s.backward(nd.array([1., 2.]))
+    got += [s.asnumpy().tolist(), A.grad.asnumpy().tolist()]
+    z3 = [0.] * 3
+    want = [
+        [[1., 5, 9], [2, 3, 4]], [[[1., 0, 0], [0, 2, 0], [0, 0, 3]],
+                                  [[4., 0, 0], [0, 5, 0], [0, 0, 6]]],
+        [[2., 6], [0, 0]], [[[0., 1, 0], [0, 0, 2], z3], [[0., 3, 0], [0, 0, 4], z3]],
+        [[4., 8], [1, 1]], [[z3, [1., 0, 0], [0, 2, 0]], [z3, [3., 0, 0], [0, 4, 0]]],
+        [[[1., 0], [0, 2]], [[3., 0], [0, 4]]], [[0., 3], [4, 7]],
+        [[[0., 1, 0], [0, 0, 2], z3], [[0., 3, 0], [0, 0, 4], z3]], [[1., 5], [10, 14]],
+        [[[0.] * 4, [0.] * 4, [1., 0, 0, 0], [0, 2, 0, 0]],
+         [[0.] * 4, [0.] * 4, [3., 0, 0, 0], [0, 4, 0, 0]]], [[8., 13], [24, 29]],
+        [3.8066626, 3.1780539],
+        [[[1., 0, 0], [0, 0.2, 0], [0, 0, 1 / 9]], [[1., 0, 0], [0, 2 / 3, 0], [0, 0, 0.5]]]]
+    for k, (g, w) in enumerate(zip(got, want)):
+        np.testing.assert_allclose(g, w, rtol=1e-6, err_msg=f"output {k}")
+    with pytest.raises(ValueError, match=r"sumlogdiag: A must be a \(batch of\) square"):
+        nd.linalg.sumlogdiag(nd.ones((2, 3)))

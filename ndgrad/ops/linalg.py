@@ -5,7 +5,8 @@ from ndgrad import _kernels
 from ndgrad.ops.axes import normalize_axes, normalize_axis
 from ndgrad.ops.registry import GradTest, defop
 from ndgrad.ops import np_conventions as npc
-from ndgrad.ops.shape import transpose
+from ndgrad.ops.indexing import _diag_embed, diag_embed
+from ndgrad.ops.shape import expand_dims, transpose
 
 
 def _is_count(axes):
@@ -168,6 +169,40 @@ gemm2 = defop("linalg_gemm2", _matmul, (_matmul_lhs, _matmul_rhs), inputs=("A", 
               test=GradTest("custom"))
 
 
+def _gemm(A, B, C, transpose_a=False, transpose_b=False, alpha=1.0, beta=1.0):
+    """alpha * op(A) @ op(B) + beta * C for (batches of) matrices, op transposing if
+    transpose_a / transpose_b; C has the product's shape.
+
+        >>> nd.linalg.gemm(nd.ones((2, 3)), nd.ones((3, 2)), nd.ones((2, 2)), beta=0.5)
+        [[3.5 3.5]
+         [3.5 3.5]]
+    """
+    out = _matmul(A, B, transpose_a, transpose_b, alpha)
+    if np.shape(C) != out.shape:
+        raise ValueError(f"C has shape {np.shape(C)}, expected {out.shape}, that of "
+                         f"op(A) @ op(B) for A of shape {A.shape} and B of shape "
+                         f"{B.shape}")
+    return out + beta * C
+
+
+def _nd_gemm(A, B, C, transpose_a=False, transpose_b=False, alpha=1.0, beta=1.0,
+             axis=-2):
+    args, kwargs = _nd_gemm2(A, B, transpose_a, transpose_b, alpha, axis)
+    return args + (C,), dict(kwargs, beta=beta)
+
+
+def _gemm_ab(vjp):
+    # A's and B's VJPs are the product's: beta only scales C.
+    return lambda g, ans, a, b, c, beta=1.0, **kw: vjp(g, ans, a, b, **kw)
+
+
+gemm = defop("linalg_gemm", _gemm,
+             (_gemm_ab(_matmul_lhs), _gemm_ab(_matmul_rhs),
+              lambda g, ans, a, b, c, beta=1.0, **kw: g * beta),
+             inputs=("A", "B", "C"), nd=("linalg.gemm",), nd_args=_nd_gemm,
+             save_output=False, doc=_gemm.__doc__, test=GradTest("custom"))
+
+
 # ---- nd.linalg: potrf, syrk, trmm (MXNet's la_op, its gradients) -----------------------
 def _square(op, a, also=""):
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
@@ -281,3 +316,60 @@ syrk = defop("linalg_syrk", _syrk, (_syrk_vjp,), inputs=("A",), nd=("linalg.syrk
              doc=_syrk.__doc__)
 trmm = defop("linalg_trmm", _trmm, (_trmm_a, _trmm_b), inputs=("A", "B"),
              nd=("linalg.trmm",), doc=_trmm.__doc__)
+
+
+# ---- nd.linalg: diagonals of the last two axes ------------------------------------------
+def _extractdiag(A, offset=0):
+    """Diagonal ``offset`` (above the main one if positive) of each matrix of A, over its
+    last two axes.
+
+        >>> nd.linalg.extractdiag(nd.array([[1, 2], [3, 4]]), offset=1)
+        [2.]
+    """
+    if A.ndim < 2:
+        raise ValueError(f"linalg_extractdiag: A must be a (batch of) matrices, got A of "
+                         f"shape {A.shape}")
+    return np.diagonal(A, offset, -2, -1).copy()
+
+
+def _makediag(A, offset=0):
+    """Matrices with the last axis of A on diagonal ``offset``, zeros elsewhere: an A
+    of shape (..., n) gives (..., n + |offset|, n + |offset|).
+
+        >>> nd.linalg.makediag(nd.array([1, 2]))
+        [[1. 0.]
+         [0. 2.]]
+    """
+    n = A.shape[-1] + abs(offset)
+    return _diag_embed(A, A.shape[:-1] + (n, n), k=offset, axis1=A.ndim - 1, axis2=A.ndim)
+
+
+def _sumlogdiag(A):
+    """The sum of the logs of the main diagonal of each square matrix of A (the log
+    determinant of a triangular factor).
+
+        >>> nd.linalg.sumlogdiag(nd.array([[2, 0], [1, 4]]))
+        [2.0794415]
+    """
+    _square("sumlogdiag", A)
+    return np.log(np.diagonal(A, 0, -2, -1)).sum(axis=-1)
+
+
+def _embed_last(g, shape, offset=0):
+    """g on diagonal ``offset`` of the last two axes of zeros of ``shape``."""
+    return diag_embed(g, shape=shape, k=offset, axis1=len(shape) - 2, axis2=len(shape) - 1)
+
+
+extractdiag = defop("linalg_extractdiag", _extractdiag,
+                    (lambda g, ans, A, offset=0: _embed_last(g, A.shape, offset),),
+                    inputs=("A",), nd=("linalg.extractdiag",), save_inputs=False,
+                    doc=_extractdiag.__doc__, test=GradTest("custom"))
+makediag = defop("linalg_makediag", _makediag,
+                 (lambda g, ans, A, offset=0: extractdiag(g, offset=offset),),
+                 inputs=("A",), nd=("linalg.makediag",), save_inputs=False,
+                 doc=_makediag.__doc__, test=GradTest("custom"))
+sumlogdiag = defop("linalg_sumlogdiag", _sumlogdiag,
+                   (lambda g, ans, A: _embed_last(
+                       expand_dims(g, axis=-1) / extractdiag(A), A.shape),),
+                   inputs=("A",), nd=("linalg.sumlogdiag",), doc=_sumlogdiag.__doc__,
+                   test=GradTest("custom", domain=((0.5, 2.0),)))

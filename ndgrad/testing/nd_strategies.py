@@ -246,6 +246,28 @@ def _matmul(draw, batch_dims=None):  # batch_dot (one batch axis), linalg.gemm2 
 
 
 @st.composite
+def _gemm(draw):  # linalg.gemm: gemm2's operands and C of the product's shape
+    (a, b), kwargs = draw(_matmul())
+    m = a[-1] if kwargs["transpose_a"] else a[-2]
+    n = b[-2] if kwargs["transpose_b"] else b[-1]
+    return [a, b, a[:-2] + (m, n)], dict(kwargs, beta=draw(st.sampled_from([1.0, 0.5])))
+
+
+@st.composite
+def _last_diagonal(draw, square=False, vector=False):
+    """linalg.extractdiag / makediag / sumlogdiag: (batches of) matrices, or of vectors
+    for makediag, with an offset (none for sumlogdiag, whose matrices are square)."""
+    batch = tuple(draw(st.lists(st.integers(1, 2), max_size=2)))
+    m = draw(st.integers(1, 3))
+    n = m if square else draw(st.integers(1, 3))
+    if vector:
+        return [batch + (m,)], {"offset": draw(st.integers(-2, 2))}
+    if square:
+        return [batch + (m, m)], {}
+    return [batch + (m, n)], {"offset": draw(st.integers(-(m - 1), n - 1))}
+
+
+@st.composite
 def _mod(draw):
     """lhs = rhs * (integer + fraction in [0.1, 0.9]): away from mod's jumps, with
     either sign on both sides; rhs has lhs's shape or one that broadcasts to it."""
@@ -274,5 +296,8 @@ SAMPLERS = {
     "elemwise_add": lambda: _same_shapes(2), "elemwise_sub": lambda: _same_shapes(2),
     "elemwise_mul": lambda: _same_shapes(2), "elemwise_div": lambda: _same_shapes(2),
     "add_n": _same_shapes, "mod": _mod, "batch_dot": lambda: _matmul(1),
-    "linalg_gemm2": _matmul,
+    "linalg_gemm2": _matmul, "linalg_gemm": _gemm,
+    "linalg_extractdiag": _last_diagonal,
+    "linalg_makediag": lambda: _last_diagonal(vector=True),
+    "linalg_sumlogdiag": lambda: _last_diagonal(square=True),
 }
