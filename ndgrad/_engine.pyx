@@ -866,11 +866,9 @@ def namespace_function(Op op not None, str title, type cls, object adapter,
                 result = finish(result)
         else:
             result = hook(op, args, kwargs)
-        if own:
-            result = own_memory(result)
         if out is None:
-            return result
-        out[:] = result
+            return own_memory(result) if own else result
+        out[:] = result  # a copy already: a view needs none of its own first
         return out
     return call
 
