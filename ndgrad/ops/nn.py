@@ -418,10 +418,14 @@ def _phi(x):
     return ew.exp(-0.5 * ew.square(x)) * (1 / math.sqrt(2 * math.pi))
 
 
+def _channel_axis(ndim):
+    """PReLU's channel axis: 1, or the only axis of 1-d data (as in MXNet)."""
+    return 1 if ndim > 1 else 0
+
+
 def _channel(gamma, ndim):
-    """A per-channel parameter (C,) shaped to broadcast along axis 1 of ndim dims (the
-    only axis of 1-d data, as in MXNet)."""
-    return sh.reshape(gamma, (-1,) + (1,) * (ndim - 2))
+    """A per-channel parameter (C,) shaped to broadcast along the channel axis."""
+    return _along(gamma, ndim, _channel_axis(ndim))
 
 
 def _leaky_relu(data, gamma=None, act_type="leaky", slope=0.25):
@@ -468,7 +472,7 @@ def _leaky_relu_vjp(g, ans, x, gamma=None, act_type="leaky", slope=0.25):
 
 def _prelu_gamma_vjp(g, ans, x, gamma, act_type="leaky", slope=0.25):
     below = g * x * (1 - ew.greater(x, 0.0, dtype=x.dtype))
-    channel = 1 if x.ndim > 1 else 0
+    channel = _channel_axis(x.ndim)
     axes = tuple(a for a in range(x.ndim) if a != channel or gamma.size == 1)
     return sh.reshape(rd.sum(below, axis=axes), gamma.shape)
 
